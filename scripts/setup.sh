@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, and nothing else: Debian packages (Jupyter, Chromium, the SWORD
+# Bible modules), npm packages, the project-local TypeScript kernel and the prepared data.
+# Safe to run again; each step checks before it acts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { if [ "${1:-}" != "" ]; then echo "setup: $*"; fi; }
+
+apt_packages=(
+  jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook
+  chromium fonts-dejavu-core
+  libsword-utils sword-text-web sword-text-sparv
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: a clean install whenever the lock file is newer than the installed tree.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+bash scripts/kernel/install-kernel.sh
+npx --no-install tsx scripts/prepare-data.ts
