@@ -1,0 +1,59 @@
+/**
+ * FLOPs of one forward pass of a subnet on one sentence pair, for HAT-style encoder-decoders
+ * (Wang et al., ACL 2020) as AutoMoE (Jawahar et al., 2022) reports them: 2 × multiply-adds of
+ * the matmuls only (biases, softmax, LayerNorm and activations are a few % and ignored).
+ * With S = srcLen, T = tgtLen, e / D = encoder / decoder embedDim, Q = qkvDim, f = the layer's
+ * ffnDim, c = the layer's crossLayers, V = vocabSize, multiply-adds are:
+ *   encoder layer:  S·4·e·Q          q, k, v, output projections
+ *                 + 2·S·S·Q          scores QKᵀ and weighted sum AV (summed over heads: h·S·S·Q/h)
+ *                 + S·2·e·f          FFN
+ *   decoder layer:  T·4·D·Q + 2·T·T·Q                  self attention (all T×T scores: training
+ *                                                       computes the masked matmul in full)
+ *                 + T·2·D·Q + 2·(c·S)·e·Q            cross attention: q and output projections,
+ *                                                       k and v over the c·S concatenated encoder states
+ *                 + 2·T·(c·S)·Q                       cross scores and AV over c·S keys
+ *                 + T·2·D·f                           FFN
+ *   output:         T·D·V                              tied output projection (includeEmbeddings)
+ * Embedding lookups and sinusoidal positions cost no multiply-adds.
+ */
+import type { Arch, SearchSpace } from "./types";
+import { validateArch } from "./validate-arch";
+
+/** Options of `archFlops`. */
+export interface FlopsOptions {
+  /** Source tokens. */
+  readonly srcLen: number;
+  /** Target tokens. */
+  readonly tgtLen: number;
+  /** Vocabulary size; required when includeEmbeddings. */
+  readonly vocabSize?: number;
+  /** Count the output projection onto the vocabulary (default true). */
+  readonly includeEmbeddings?: boolean;
+}
+
+/** FLOPs (2 × multiply-adds of matmuls, formulas in the file comment); validates the arch. */
+export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions): number {
+  validateArch(space, arch);
+  const { srcLen: S, tgtLen: T } = options;
+  const includeEmbeddings = options.includeEmbeddings ?? true;
+  for (const [name, v] of [["srcLen", S], ["tgtLen", T]] as const) {
+    if (!(Number.isInteger(v) && v > 0)) throw new Error(`archFlops: ${name} = ${v} must be a positive integer`);
+  }
+  const V = options.vocabSize;
+  if (includeEmbeddings && !(V !== undefined && Number.isInteger(V) && V > 0)) {
+    throw new Error(`archFlops: vocabSize = ${V} must be a positive integer when includeEmbeddings is true`);
+  }
+  const Q = space.qkvDim;
+  const e = arch.encoder.embedDim;
+  const D = arch.decoder.embedDim;
+  let macs = 0;
+  for (const f of arch.encoder.ffnDim) macs += S * 4 * e * Q + 2 * S * S * Q + S * 2 * e * f;
+  arch.decoder.ffnDim.forEach((f, i) => {
+    const keys = arch.decoder.crossLayers[i] * S;
+    macs += T * 4 * D * Q + 2 * T * T * Q;
+    macs += T * 2 * D * Q + 2 * keys * e * Q + 2 * T * keys * Q;
+    macs += T * 2 * D * f;
+  });
+  if (includeEmbeddings) macs += T * D * (V as number);
+  return 2 * macs;
+}

@@ -1,0 +1,33 @@
+export type { Arch, ArchField, DecoderLayerField, EncoderLayerField, Part, SearchSpace } from "./types";
+export { layerFields } from "./fields";
+export { getSpace, spaceNames, spaces, type SpaceName } from "./presets";
+export { defineSpace, spaceProblems, validateSpace } from "./validate-space";
+export { archProblems, isValidArch, validateArch } from "./validate-arch";
+export { archFromJSON, copyArch } from "./arch-from-json";
+export { archFromHatConfig, archToHatConfig } from "./hat-config";
+export { decodeArch, encodeArch, geneSpecs, isGeneActive, type GeneSpec } from "./genes";
+export { archFeatures, featureNames, featureNorms, hatFeatureNorms } from "./features";
+export { largestArch, smallestArch } from "./named-archs";
+export { archEquals, archFromKey, archKey } from "./arch-key";
+export { sampleArch } from "./sample-arch";
+export {
+  fixedSampler,
+  sandwichDefaults,
+  sandwichSampler,
+  uniformSampler,
+  type ArchSampler,
+  type SandwichOptions,
+} from "./samplers";
+export {
+  makeSampler,
+  registerSampler,
+  samplerNames,
+  type SamplerFactory,
+  type SamplerOptions,
+} from "./sampler-registry";
+export { mutate, mutateDefaults, type MutateOptions } from "./mutate";
+export { crossover, crossoverDefaults, type CrossoverOptions } from "./crossover";
+export { resampleOneGene, resampleOneGeneWithKey } from "./resample-one-gene";
+export { differingOperators } from "./differing-operators";
+export { archParams, type ParamsOptions } from "./params";
+export { archFlops, type FlopsOptions } from "./flops";

@@ -1,0 +1,71 @@
+/**
+ * The search space and the architecture of a HAT-style encoder-decoder Transformer
+ * (Wang et al., "HAT: Hardware-Aware Transformers", ACL 2020). Both are plain readonly data:
+ * a space lists the allowed choices for each elastic dimension, an arch picks one value per
+ * dimension (per layer where the dimension is per layer). Everything else in this folder —
+ * validation, gene encoding, features, samplers, evolution operators, sizes — is derived from
+ * these two types, so a new space needs no code.
+ */
+
+/** Choices for each elastic dimension of a HAT-style encoder-decoder. */
+export interface SearchSpace {
+  /** Preset or user name, used in error messages and saved with results. */
+  readonly name: string;
+  readonly encoder: {
+    /** Width of the encoder's hidden states (a slice of the shared embedding table). */
+    readonly embedDim: readonly number[];
+    /** Number of encoder layers. */
+    readonly numLayers: readonly number[];
+    /** Hidden width of each layer's FFN. */
+    readonly ffnDim: readonly number[];
+    /** Self-attention heads of each layer. */
+    readonly numHeads: readonly number[];
+  };
+  readonly decoder: {
+    /** Width of the decoder's hidden states. */
+    readonly embedDim: readonly number[];
+    /** Number of decoder layers. */
+    readonly numLayers: readonly number[];
+    /** Hidden width of each layer's FFN. */
+    readonly ffnDim: readonly number[];
+    /** Self-attention heads of each layer. */
+    readonly selfHeads: readonly number[];
+    /** Encoder-decoder (cross) attention heads of each layer. */
+    readonly crossHeads: readonly number[];
+    /**
+     * Arbitrary encoder-decoder attention: a decoder layer attends to the last k encoder layers,
+     * concatenated along time (HAT's -1, 1, 2 = our 1, 2, 3).
+     */
+    readonly crossLayers: readonly number[];
+  };
+  /** Fixed q/k/v width (HAT: 512): heads change the head size, not the parameter count. */
+  readonly qkvDim: number;
+}
+
+/** One subnet of a space: a value per elastic dimension; per-layer arrays have length numLayers. */
+export interface Arch {
+  readonly encoder: {
+    readonly embedDim: number;
+    readonly numLayers: number;
+    readonly ffnDim: readonly number[];
+    readonly numHeads: readonly number[];
+  };
+  readonly decoder: {
+    readonly embedDim: number;
+    readonly numLayers: number;
+    readonly ffnDim: readonly number[];
+    readonly selfHeads: readonly number[];
+    readonly crossHeads: readonly number[];
+    readonly crossLayers: readonly number[];
+  };
+}
+
+/** Encoder or decoder. */
+export type Part = "encoder" | "decoder";
+
+/** A per-layer field of the encoder. */
+export type EncoderLayerField = "ffnDim" | "numHeads";
+/** A per-layer field of the decoder. */
+export type DecoderLayerField = "ffnDim" | "selfHeads" | "crossHeads" | "crossLayers";
+/** Any field of an arch part: the two scalars or a per-layer field. */
+export type ArchField = "embedDim" | "numLayers" | EncoderLayerField | DecoderLayerField;

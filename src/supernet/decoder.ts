@@ -1,0 +1,42 @@
+/**
+ * The elastic decoder: pre-norm layers with causal self-attention, cross-attention over the
+ * last `crossLayers[l]` encoder layers, and an FFN; the output projection is the shared
+ * embedding table sliced to the decoder's width (tied weights).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { matMul, sliceBlock } from "../ops/index";
+import type { Arch, SearchSpace } from "../space/types";
+import { attention, causalBias } from "./attention";
+import { DropoutRates, EncoderOutput, crossMemory, scaledRate } from "./encoder";
+import { DropoutContext, dropout, embedTokens, slicedFfn, slicedLayerNorm } from "./layers";
+import type { SupernetParams } from "./params";
+
+/** Runs the decoder of `arch` on shifted target ids (B, T); returns the final hidden states (B, T, dD). */
+export function decode(params: SupernetParams, space: SearchSpace, arch: Arch, tgtIn: tf.Tensor2D, enc: EncoderOutput, rates: DropoutRates, ctx: DropoutContext): tf.Tensor3D {
+  const dim = arch.decoder.embedDim;
+  const encDim = arch.encoder.embedDim;
+  const p = scaledRate(rates.dropout, dim, Math.max(...space.decoder.embedDim));
+  const selfBias = causalBias(tgtIn.shape[1]);
+  let x: tf.Tensor = dropout(embedTokens(params, tgtIn, dim), p, ctx);
+  for (let l = 0; l < arch.decoder.numLayers; l++) {
+    const prefix = `dec.${l}`;
+    const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.decoder.selfHeads[l] };
+    const crossWidths = { queryDim: dim, keyDim: encDim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.decoder.crossHeads[l] };
+    const h = slicedLayerNorm(params, `${prefix}.ln1`, x, dim);
+    x = tf.add(x, dropout(attention(params, `${prefix}.selfAttn`, h, h, selfBias, selfWidths, rates.attentionDropout, ctx), p, ctx));
+    const { memory, bias } = crossMemory(enc, arch.decoder.crossLayers[l]);
+    const h2 = slicedLayerNorm(params, `${prefix}.ln2`, x, dim);
+    x = tf.add(x, dropout(attention(params, `${prefix}.crossAttn`, h2, memory, bias, crossWidths, rates.attentionDropout, ctx), p, ctx));
+    const h3 = slicedLayerNorm(params, `${prefix}.ln3`, x, dim);
+    x = tf.add(x, dropout(slicedFfn(params, prefix, h3, dim, arch.decoder.ffnDim[l], rates.activationDropout, ctx), p, ctx));
+  }
+  return slicedLayerNorm(params, "dec.ln", x, dim) as tf.Tensor3D;
+}
+
+/** Logits over the vocabulary from decoder states (B, T, dD): states times the tied embedding. */
+export function outputLogits(params: SupernetParams, hidden: tf.Tensor3D): tf.Tensor3D {
+  const [batch, length, dim] = hidden.shape;
+  const table = sliceBlock(params.embed, params.embed.shape[0], dim);
+  const flat = matMul(tf.reshape(hidden, [batch * length, dim]) as tf.Tensor2D, table as tf.Tensor2D, false, true);
+  return tf.reshape(flat, [batch, length, -1]) as tf.Tensor3D;
+}

@@ -1,0 +1,57 @@
+/**
+ * The elastic encoder: pre-norm Transformer layers at the arch's embed dim, per-layer FFN width
+ * and heads. Returns the output of every layer (final LayerNorm applied), because a decoder
+ * layer may attend to the last 1, 2 or 3 of them (HAT's arbitrary encoder-decoder attention).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Arch, SearchSpace } from "../space/types";
+import { paddingBias, attention } from "./attention";
+import { DropoutContext, dropout, embedTokens, slicedFfn, slicedLayerNorm } from "./layers";
+import type { SupernetParams } from "./params";
+
+/** Regularisation rates at the largest width. */
+export interface DropoutRates {
+  readonly dropout: number;
+  readonly attentionDropout: number;
+  readonly activationDropout: number;
+}
+
+/** HAT scales dropout with width: a narrower subnet drops proportionally less. */
+export function scaledRate(rate: number, dim: number, maxDim: number): number {
+  return (rate * dim) / maxDim;
+}
+
+/** Encoder outputs: every layer's states (B, S, dE), normalised, and the key bias of the source. */
+export interface EncoderOutput {
+  readonly states: readonly tf.Tensor3D[];
+  readonly srcBias: tf.Tensor4D;
+}
+
+/** Runs the encoder of `arch` on source ids (B, S) with a 0/1 padding mask (B, S). */
+export function encode(params: SupernetParams, space: SearchSpace, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D, rates: DropoutRates, ctx: DropoutContext): EncoderOutput {
+  const dim = arch.encoder.embedDim;
+  const p = scaledRate(rates.dropout, dim, Math.max(...space.encoder.embedDim));
+  const srcBias = paddingBias(srcMask);
+  let x: tf.Tensor = dropout(embedTokens(params, src, dim), p, ctx);
+  const states: tf.Tensor3D[] = [];
+  for (let l = 0; l < arch.encoder.numLayers; l++) {
+    const prefix = `enc.${l}`;
+    const widths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.encoder.numHeads[l] };
+    const h = slicedLayerNorm(params, `${prefix}.ln1`, x, dim);
+    x = tf.add(x, dropout(attention(params, `${prefix}.selfAttn`, h, h, srcBias, widths, rates.attentionDropout, ctx), p, ctx));
+    const h2 = slicedLayerNorm(params, `${prefix}.ln2`, x, dim);
+    x = tf.add(x, dropout(slicedFfn(params, prefix, h2, dim, arch.encoder.ffnDim[l], rates.activationDropout, ctx), p, ctx));
+    states.push(slicedLayerNorm(params, "enc.ln", x, dim) as tf.Tensor3D);
+  }
+  return { states, srcBias };
+}
+
+/** The memory a decoder layer attends to: the last `k` encoder states concatenated along time. */
+export function crossMemory(enc: EncoderOutput, k: number): { memory: tf.Tensor3D; bias: tf.Tensor4D } {
+  const used = enc.states.slice(Math.max(0, enc.states.length - k));
+  if (used.length === 1) return { memory: used[0], bias: enc.srcBias };
+  return {
+    memory: tf.concat(used, 1) as tf.Tensor3D,
+    bias: tf.concat(used.map(() => enc.srcBias), 3) as tf.Tensor4D,
+  };
+}

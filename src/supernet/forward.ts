@@ -1,0 +1,46 @@
+/**
+ * The SuperTransformer forward pass as one pure function of (params, config, arch, batch):
+ * no hidden "active subnet" state, so two archs can be evaluated side by side on the same
+ * weights (what sandwich training, interference probes and evolution all need).
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TranslationBatch } from "../data/batching";
+import type { Arch } from "../space/types";
+import { Rng } from "../util/rng";
+import type { SupernetConfig } from "./config";
+import { decode, outputLogits } from "./decoder";
+import { encode } from "./encoder";
+import type { DropoutContext } from "./layers";
+import type { SupernetParams } from "./params";
+
+/** A batch as tensors: ids are int32 (B, S) and (B, T); masks are float 0/1. */
+export interface BatchTensors {
+  readonly src: tf.Tensor2D;
+  readonly srcMask: tf.Tensor2D;
+  readonly tgtIn: tf.Tensor2D;
+  readonly tgtOut: tf.Tensor2D;
+  readonly tgtMask: tf.Tensor2D;
+}
+
+/** Uploads a padded batch to tensors (dispose them, or create inside tf.tidy). */
+export function batchTensors(batch: TranslationBatch): BatchTensors {
+  return {
+    src: tf.tensor2d(batch.srcIds, [batch.rows, batch.srcLen], "int32"),
+    srcMask: tf.tensor2d(batch.srcMask, [batch.rows, batch.srcLen]),
+    tgtIn: tf.tensor2d(batch.tgtIn, [batch.rows, batch.tgtLen], "int32"),
+    tgtOut: tf.tensor2d(batch.tgtOut, [batch.rows, batch.tgtLen], "int32"),
+    tgtMask: tf.tensor2d(batch.tgtMask, [batch.rows, batch.tgtLen]),
+  };
+}
+
+/** Training mode with seeded dropout, or evaluation mode. */
+export function dropoutContext(rng: Rng | null): DropoutContext {
+  return rng ? { training: true, nextSeed: () => rng.nextUint32() } : { training: false, nextSeed: () => 0 };
+}
+
+/** Logits (B, T, V) of `arch` on a batch; pass an Rng to train (dropout on), null to evaluate. */
+export function supernetLogits(params: SupernetParams, config: SupernetConfig, arch: Arch, batch: BatchTensors, rng: Rng | null): tf.Tensor3D {
+  const ctx = dropoutContext(rng);
+  const enc = encode(params, config.space, arch, batch.src, batch.srcMask, config, ctx);
+  return outputLogits(params, decode(params, config.space, arch, batch.tgtIn, enc, config, ctx));
+}

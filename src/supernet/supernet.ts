@@ -1,0 +1,50 @@
+/**
+ * A SuperTransformer: its config and shared weights, with the loss and logits of any arch.
+ * This is the object trainers, evaluators and probes take; Mixture-of-Supernets provides the
+ * same shape with generated FFN weights.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Arch } from "../space/types";
+import { validateArch } from "../space/validate-arch";
+import { Rng } from "../util/rng";
+import type { SupernetConfig } from "./config";
+import { validateSupernetConfig } from "./config";
+import { BatchTensors, supernetLogits } from "./forward";
+import { labelSmoothedLoss } from "./loss";
+import { SupernetParams, initSupernetParams } from "./params";
+
+/** What trainers and evaluators need of a weight-sharing model. */
+export interface WeightSharingModel {
+  readonly kind: string;
+  readonly config: SupernetConfig;
+  readonly params: SupernetParams;
+  /** Logits (B, T, V) of an arch; an Rng turns dropout on. */
+  logits(arch: Arch, batch: BatchTensors, rng: Rng | null): tf.Tensor3D;
+}
+
+/** A plain (HAT) SuperTransformer. */
+export interface Supernet extends WeightSharingModel {
+  readonly kind: "supernet";
+}
+
+/** A new SuperTransformer with weights initialised from `seed`. */
+export function createSupernet(config: SupernetConfig, seed: number): Supernet {
+  validateSupernetConfig(config);
+  return wrapSupernet(config, initSupernetParams(config, new Rng(seed)));
+}
+
+/** A SuperTransformer over existing weights (e.g. loaded from a checkpoint). */
+export function wrapSupernet(config: SupernetConfig, params: SupernetParams): Supernet {
+  return {
+    kind: "supernet",
+    config,
+    params,
+    logits: (arch, batch, rng) => supernetLogits(params, config, arch, batch, rng),
+  };
+}
+
+/** Label-smoothed training loss of one arch (validated against the space first). */
+export function archLoss(model: WeightSharingModel, arch: Arch, batch: BatchTensors, rng: Rng | null, labelSmoothing: number): tf.Scalar {
+  validateArch(model.config.space, arch);
+  return labelSmoothedLoss(model.logits(arch, batch, rng), batch.tgtOut, batch.tgtMask, labelSmoothing);
+}

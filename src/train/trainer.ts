@@ -1,0 +1,106 @@
+/**
+ * The supernet trainer: per update, an arch sampler picks the archs (one for HAT's uniform rule,
+ * largest + smallest + random for the sandwich rule), their gradients on the same batch are
+ * summed, clipped, and applied in one Adam step. Metrics come out as tidy rows.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TranslationBatch } from "../data/batching";
+import type { ArchSampler } from "../space/samplers";
+import { archKey } from "../space/arch-key";
+import type { Arch } from "../space/types";
+import { batchTensors } from "../supernet/forward";
+import { WeightSharingModel, archLoss } from "../supernet/supernet";
+import { Rng } from "../util/rng";
+import { AdamConfig, AdamState, adamDefaults, adamUpdate, createAdamState } from "./adam";
+import { Gradients, addGradients, clipByGlobalNorm, disposeGradients, gradientsOf } from "./gradients";
+import { ScheduleConfig, learningRate, validateSchedule } from "./schedule";
+
+/** Training hyper-parameters. */
+export interface TrainConfig {
+  readonly schedule: ScheduleConfig;
+  readonly adam: AdamConfig;
+  /** Max global gradient norm; 0 turns clipping off. */
+  readonly clipNorm: number;
+  readonly labelSmoothing: number;
+  /** Seed of the sampler, dropout and batch order. */
+  readonly seed: number;
+}
+
+/** Sensible defaults around a schedule. */
+export function makeTrainConfig(overrides: Partial<TrainConfig> & { schedule: ScheduleConfig }): TrainConfig {
+  const config: TrainConfig = { adam: adamDefaults, clipNorm: 1, labelSmoothing: 0.1, seed: 1, ...overrides };
+  validateSchedule(config.schedule);
+  if (!(config.labelSmoothing >= 0 && config.labelSmoothing < 1)) throw new Error(`train config: labelSmoothing must be in [0, 1); got ${config.labelSmoothing}`);
+  if (!(config.clipNorm >= 0)) throw new Error(`train config: clipNorm must be >= 0; got ${config.clipNorm}`);
+  return config;
+}
+
+/** Mutable training state (what a checkpoint must hold besides the weights). */
+export interface TrainerState {
+  step: number;
+  readonly adam: AdamState;
+  rng: Rng;
+}
+
+/** A fresh state for a config. */
+export function createTrainerState(config: TrainConfig): TrainerState {
+  return { step: 0, adam: createAdamState(), rng: new Rng(config.seed) };
+}
+
+/** What one update did. */
+export interface StepResult {
+  readonly step: number;
+  readonly lr: number;
+  readonly losses: readonly { readonly arch: Arch; readonly loss: number }[];
+  readonly gradNorm: number;
+  readonly targetTokens: number;
+}
+
+/** Hooks that let variants (MAGIC-A alignment, MoS) add to an arch's loss. */
+export interface LossHook {
+  /** Extra loss for `arch` on this batch, added before differentiation. */
+  extraLoss?(model: WeightSharingModel, arch: Arch, batch: ReturnType<typeof batchTensors>, rng: Rng): tf.Scalar | null;
+}
+
+/** One update on one batch: sample archs, accumulate their gradients, step Adam. */
+export function trainStep(model: WeightSharingModel, state: TrainerState, config: TrainConfig, sampler: ArchSampler, batch: TranslationBatch, hook: LossHook = {}): StepResult {
+  const archs = sampler.next(state.rng);
+  const lr = learningRate(config.schedule, state.step);
+  const tensors = batchTensors(batch);
+  const grads: Gradients = {};
+  const losses: { arch: Arch; loss: number }[] = [];
+  try {
+    for (const arch of archs) {
+      const dropoutRng = state.rng.fork();
+      const { value, grads: g } = gradientsOf(model.params, () => {
+        const base = archLoss(model, arch, tensors, dropoutRng, config.labelSmoothing);
+        const extra = hook.extraLoss?.(model, arch, tensors, dropoutRng);
+        return extra ? (tf.add(base, extra) as tf.Scalar) : base;
+      });
+      addGradients(grads, g);
+      losses.push({ arch, loss: value });
+    }
+    const gradNorm = clipByGlobalNorm(grads, config.clipNorm);
+    adamUpdate(model.params, grads, state.adam, lr, config.adam);
+    state.step += 1;
+    return { step: state.step, lr, losses, gradNorm, targetTokens: batch.numTargetTokens };
+  } finally {
+    disposeGradients(grads);
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+}
+
+/** A tidy metric row. */
+export interface MetricRow {
+  readonly step: number;
+  readonly arch: string;
+  readonly metric: string;
+  readonly value: number;
+}
+
+/** Rows for one update: each arch's training loss, plus lr and gradient norm. */
+export function stepRows(result: StepResult): MetricRow[] {
+  const rows: MetricRow[] = result.losses.map((l) => ({ step: result.step, arch: archKey(l.arch), metric: "train_loss", value: l.loss }));
+  rows.push({ step: result.step, arch: "", metric: "lr", value: result.lr }, { step: result.step, arch: "", metric: "grad_norm", value: result.gradNorm });
+  return rows;
+}
