@@ -1,0 +1,36 @@
+/**
+ * Sizes of the translation experiments per preset: which search space, tokenizer, how much
+ * data, batch size and how many updates. `tiny` runs every notebook in minutes for CI; `small`
+ * is the main job on two CPU cores; `paper` uses HAT's space and is meant for a GPU.
+ */
+import type { PresetName } from "./preset";
+
+/** Sizes of a translation experiment. */
+export interface TranslationPreset {
+  /** Search-space preset name. */
+  readonly space: "tiny" | "small" | "paper";
+  /** Prepared tokenizer vocabulary (bible-en-es: 1000 or 4000). */
+  readonly vocabSize: number;
+  /** Training pairs used (null = all ~29k). */
+  readonly trainPairs: number | null;
+  /** Validation pairs used for losses and BLEU. */
+  readonly validPairs: number;
+  /** Longest source/target in tokens (longer ones are truncated). */
+  readonly maxLen: number;
+  /** Padded tokens per batch. */
+  readonly maxTokens: number;
+  /** Supernet training updates. */
+  readonly supernetUpdates: number;
+  /** Updates of each from-scratch (standalone) subnet. */
+  readonly standaloneUpdates: number;
+  /** Peak learning rate and warmup. */
+  readonly lr: number;
+  readonly warmupUpdates: number;
+}
+
+/** The translation presets (frozen). */
+export const translationPresets: Readonly<Record<PresetName, TranslationPreset>> = Object.freeze({
+  tiny: { space: "tiny", vocabSize: 1000, trainPairs: 3000, validPairs: 96, maxLen: 40, maxTokens: 1024, supernetUpdates: 60, standaloneUpdates: 40, lr: 3e-3, warmupUpdates: 10 },
+  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 400, maxLen: 64, maxTokens: 2048, supernetUpdates: 600, standaloneUpdates: 200, lr: 1.5e-3, warmupUpdates: 60 },
+  paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, lr: 1e-3, warmupUpdates: 4000 },
+});

@@ -1,0 +1,49 @@
+/**
+ * Kendall's tau-b and Spearman's rho of paired samples with percentile bootstrap intervals: the
+ * summary of how well a supernet ranks architectures against their stand-alone scores (Yu et al.,
+ * 2020, "Evaluating the Search Phase of Neural Architecture Search", report Kendall's tau).
+ * Both statistics are computed on the same resamples, so their intervals are paired too.
+ */
+
+import { _percentileInterval, _resampleIndices, resolveBootstrapOptions, type BootstrapOptions } from "./bootstrap";
+import { _kendallTauB } from "./kendall";
+import { checkPaired } from "./paired";
+import { _spearman } from "./spearman";
+
+/** Rank correlations of paired samples with their bootstrap intervals. */
+export interface RankCorrelation {
+  /** Kendall's tau-b on all pairs; NaN when x or y is constant. */
+  readonly kendall: number;
+  /** Spearman's rho on all pairs; NaN when x or y is constant. */
+  readonly spearman: number;
+  /** Percentile bootstrap interval of tau-b. */
+  readonly kendallCi: [number, number];
+  /** Percentile bootstrap interval of rho. */
+  readonly spearmanCi: [number, number];
+  /** Number of pairs. */
+  readonly n: number;
+}
+
+/** Kendall's tau-b and Spearman's rho with percentile bootstrap intervals from the same resamples. */
+export function rankCorrelationWithCi(x: readonly number[], y: readonly number[], options: BootstrapOptions): RankCorrelation {
+  checkPaired("rankCorrelationWithCi", x, y);
+  const { samples, level, rng } = resolveBootstrapOptions("rankCorrelationWithCi", options);
+  const n = x.length;
+  const kendalls: number[] = [];
+  const spearmans: number[] = [];
+  for (let b = 0; b < samples; b++) {
+    const idx = _resampleIndices(n, rng);
+    const xs = idx.map((i) => x[i]);
+    const ys = idx.map((i) => y[i]);
+    // A resample that draws only tied values gives NaN; _percentileInterval leaves those out.
+    kendalls.push(_kendallTauB(xs, ys));
+    spearmans.push(_spearman(xs, ys));
+  }
+  return {
+    kendall: _kendallTauB(x, y),
+    spearman: _spearman(x, y),
+    kendallCi: _percentileInterval(kendalls, level),
+    spearmanCi: _percentileInterval(spearmans, level),
+    n,
+  };
+}

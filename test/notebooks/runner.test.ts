@@ -1,0 +1,32 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+
+const root = path.resolve(__dirname, "..", "..");
+
+test("the runner exits non-zero on a broken notebook, naming the notebook, the cell and tslab's real message", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "nb-broken-"));
+  const run = spawnSync("npx", ["--no-install", "tsx", "scripts/run-notebooks.ts", "test/fixtures/notebooks/broken.ipynb", "--preset", "tiny", "--out", out], { cwd: root, encoding: "utf8", timeout: 180_000 });
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  assert.match(run.stderr, /FAILED broken, cell 2/);
+  assert.match(run.stderr, /preset must be one of tiny, small, paper; got "huge"/);
+  const executed = JSON.parse(fs.readFileSync(path.join(out, "broken.ipynb"), "utf8")) as { cells: { outputs?: { text?: string[] }[] }[] };
+  const firstOutput = (executed.cells[1].outputs ?? []).flatMap((o) => o.text ?? []).join("");
+  assert.match(firstOutput, /answer 42/, "cells before the failure keep their outputs");
+  assert.equal((executed.cells[3].outputs ?? []).length, 0, "no cell after the failure ran");
+});
+
+test("an unknown notebook name is an error listing the known ones", () => {
+  const run = spawnSync("npx", ["--no-install", "tsx", "scripts/run-notebooks.ts", "99-nothing", "--preset", "tiny"], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /no notebook named "99-nothing"; known: 00-quickstart/);
+});
+
+test("a bad preset is rejected with the allowed values", () => {
+  const run = spawnSync("npx", ["--no-install", "tsx", "scripts/run-notebooks.ts", "--preset", "huge"], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /--preset must be one of tiny, small, paper; got "huge"/);
+});
