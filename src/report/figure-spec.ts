@@ -54,6 +54,14 @@ export function histogramFigure(values: readonly number[], options: FigureOption
   };
 }
 
+/** Overlaid histograms of several value sets. */
+export function histogramsFigure(series: readonly { name: string; values: readonly number[] }[], options: FigureOptions & { bins?: number } = {}): FigureSpec {
+  return {
+    data: series.map((s) => ({ type: "histogram", x: s.values.slice(), name: s.name, opacity: 0.6, nbinsx: options.bins ?? 40 })),
+    layout: { ...baseLayout(options), barmode: "overlay", bargap: 0.05 },
+  };
+}
+
 /** One or more lines over a shared or per-series x. */
 export function lineFigure(series: readonly { name: string; x: readonly number[]; y: readonly number[] }[], options: FigureOptions = {}): FigureSpec {
   return {

@@ -1,0 +1,2 @@
+export * from "./bleu/index";
+export * from "./validation-loss";

@@ -1,0 +1,16 @@
+/**
+ * supernet-lab: the library notebooks import (`import { ... } from "./src/index"`).
+ * Each folder is one concept; this file only re-exports them.
+ */
+export * from "./backend/index";
+export * from "./config/index";
+export * from "./data/index";
+export * from "./eval/index";
+export * from "./ops/index";
+export * from "./report/index";
+export * from "./space/index";
+export * from "./stats/index";
+export * from "./supernet/index";
+export * from "./train/index";
+export { Rng } from "./util/rng";
+export type { RngState } from "./util/rng";

@@ -1,0 +1,100 @@
+/**
+ * Saving and resuming supernet training: shared weights, Adam moments, the update count, the
+ * RNG state, the space and configs, and which tokenizer the vocabulary belongs to. Loading checks
+ * everything (format, checksum, config, every tensor's shape) before it touches a weight, so a
+ * mismatched or damaged file is an error, never a silent partial load.
+ */
+import * as fs from "fs";
+import * as tf from "@tensorflow/tfjs";
+import { atomicWriteFile } from "../../util/atomic-write";
+import { Rng, RngState } from "../../util/rng";
+import type { SupernetConfig } from "../../supernet/config";
+import { paramShapes } from "../../supernet/params";
+import type { WeightSharingModel } from "../../supernet/supernet";
+import type { TrainConfig, TrainerState } from "../trainer";
+import { StoredTensor, decodeCheckpoint, encodeCheckpoint } from "./format";
+
+/** What a checkpoint records besides tensors. */
+export interface CheckpointMeta {
+  readonly kind: string;
+  readonly step: number;
+  readonly rngState: RngState;
+  readonly supernetConfig: SupernetConfig;
+  readonly trainConfig: TrainConfig;
+  /** Tokenizer identity, e.g. { dataset: "bible-en-es", vocabSize: 1000 }. */
+  readonly tokenizer: { readonly dataset: string; readonly vocabSize: number };
+  readonly adamSteps: Record<string, number>;
+  /** Extra weights (MoS routers, expert banks) are in the tensor table with their own names. */
+  readonly savedAt: string;
+}
+
+/** Writes a checkpoint atomically. */
+export function saveCheckpoint(file: string, model: WeightSharingModel, state: TrainerState, trainConfig: TrainConfig, tokenizer: CheckpointMeta["tokenizer"]): void {
+  const tensors: StoredTensor[] = [];
+  for (const [name, v] of Object.entries(model.params)) tensors.push({ name: `param/${name}`, shape: v.shape, values: v.dataSync() as Float32Array });
+  for (const [name, m] of state.adam.m) tensors.push({ name: `adam.m/${name}`, shape: m.shape, values: m.dataSync() as Float32Array });
+  for (const [name, v] of state.adam.v) tensors.push({ name: `adam.v/${name}`, shape: v.shape, values: v.dataSync() as Float32Array });
+  const meta: CheckpointMeta = {
+    kind: model.kind,
+    step: state.step,
+    rngState: state.rng.state(),
+    supernetConfig: model.config,
+    trainConfig,
+    tokenizer,
+    adamSteps: Object.fromEntries(state.adam.steps),
+    savedAt: new Date().toISOString(),
+  };
+  atomicWriteFile(file, encodeCheckpoint(meta, tensors));
+}
+
+/** Reads and validates a checkpoint file without creating any tensor. */
+export function readCheckpoint(file: string): { meta: CheckpointMeta; tensors: Map<string, StoredTensor> } {
+  if (!fs.existsSync(file)) throw new Error(`checkpoint ${file} does not exist`);
+  const { meta, tensors } = decodeCheckpoint(fs.readFileSync(file), file);
+  const m = meta as CheckpointMeta;
+  for (const key of ["kind", "step", "rngState", "supernetConfig", "trainConfig", "tokenizer", "adamSteps"] as const) {
+    if (m[key] === undefined) throw new Error(`checkpoint ${file} is unusable: header has no "${key}"`);
+  }
+  return { meta: m, tensors };
+}
+
+/** Checks the stored weights against a config's shapes; throws naming the first mismatch. */
+export function checkWeightShapes(file: string, tensors: Map<string, StoredTensor>, config: SupernetConfig, extraShapes: Record<string, number[]> = {}): void {
+  const expected = { ...paramShapes(config), ...extraShapes };
+  for (const [name, shape] of Object.entries(expected)) {
+    const t = tensors.get(`param/${name}`);
+    if (!t) throw new Error(`checkpoint ${file} does not match the model: weight ${name} is missing`);
+    if (t.shape.join("x") !== shape.join("x")) throw new Error(`checkpoint ${file} does not match the model: weight ${name} has shape [${t.shape}], expected [${shape}]`);
+  }
+}
+
+/** Restores weights and trainer state from a checkpoint into an existing model and state (validated first). */
+export function restoreCheckpoint(file: string, model: WeightSharingModel, state: TrainerState, extraShapes: Record<string, number[]> = {}): CheckpointMeta {
+  const { meta, tensors } = readCheckpoint(file);
+  if (meta.kind !== model.kind) throw new Error(`checkpoint ${file} holds a "${meta.kind}" model, not "${model.kind}"`);
+  if (JSON.stringify(meta.supernetConfig) !== JSON.stringify(model.config)) {
+    throw new Error(`checkpoint ${file} was made with another supernet config (space ${meta.supernetConfig.space.name}, vocab ${meta.supernetConfig.vocabSize}) than the model's (space ${model.config.space.name}, vocab ${model.config.vocabSize})`);
+  }
+  checkWeightShapes(file, tensors, model.config, extraShapes);
+  for (const name of Object.keys(model.params)) {
+    if (!tensors.has(`param/${name}`)) throw new Error(`checkpoint ${file} does not match the model: weight ${name} is missing`);
+  }
+  // Everything is checked: now assign.
+  for (const [name, v] of Object.entries(model.params)) {
+    const t = tensors.get(`param/${name}`) as StoredTensor;
+    v.assign(tf.tensor(t.values, t.shape as number[]));
+  }
+  for (const t of state.adam.m.values()) t.dispose();
+  for (const t of state.adam.v.values()) t.dispose();
+  state.adam.m.clear();
+  state.adam.v.clear();
+  state.adam.steps.clear();
+  for (const [key, t] of tensors) {
+    if (key.startsWith("adam.m/")) state.adam.m.set(key.slice(7), tf.tensor(t.values, t.shape as number[]));
+    else if (key.startsWith("adam.v/")) state.adam.v.set(key.slice(7), tf.tensor(t.values, t.shape as number[]));
+  }
+  for (const [name, steps] of Object.entries(meta.adamSteps)) state.adam.steps.set(name, steps);
+  state.step = meta.step;
+  state.rng = new Rng(meta.rngState);
+  return meta;
+}

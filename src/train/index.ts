@@ -1,0 +1,6 @@
+export * from "./adam";
+export * from "./gradients";
+export * from "./schedule";
+export * from "./trainer";
+export * from "./run-training";
+export * from "./checkpoint/index";
