@@ -1,2 +1,4 @@
 export * from "./bleu/index";
 export * from "./validation-loss";
+export * from "./decode";
+export * from "./translation-bleu";

@@ -6,3 +6,5 @@ export * from "./supernet";
 export { attention, causalBias, paddingBias } from "./attention";
 export { encode, crossMemory, scaledRate } from "./encoder";
 export { decode, outputLogits } from "./decoder";
+export * from "./extract";
+export * from "./incremental";

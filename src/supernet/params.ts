@@ -72,11 +72,19 @@ function initValues(name: string, shape: number[], rng: Rng): Float32Array {
   return values; // biases and LayerNorm shifts start at zero
 }
 
+// tfjs variable names are process-global; two supernets from the same seed must not collide.
+let variableCount = 0;
+
+/** A process-unique tfjs variable name for a weight. */
+export function uniqueVariableName(name: string): string {
+  return `${name}#${++variableCount}`;
+}
+
 /** Fresh shared weights, deterministic in the seed of `rng`. */
 export function initSupernetParams(config: SupernetConfig, rng: Rng): SupernetParams {
   const params: SupernetParams = {};
   for (const [name, shape] of Object.entries(paramShapes(config))) {
-    params[name] = tf.variable(tf.tensor(initValues(name, shape, rng), shape, "float32"), true, `${name}#${rng.nextUint32().toString(36)}`);
+    params[name] = tf.variable(tf.tensor(initValues(name, shape, rng), shape, "float32"), true, uniqueVariableName(name));
   }
   return params;
 }
