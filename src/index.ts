@@ -7,6 +7,7 @@ export * from "./config/index";
 export * from "./data/index";
 export * from "./eval/index";
 export * from "./ops/index";
+export * from "./mos/index";
 export * from "./report/index";
 export * from "./space/index";
 export * from "./stats/index";

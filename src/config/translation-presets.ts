@@ -34,3 +34,20 @@ export const translationPresets: Readonly<Record<PresetName, TranslationPreset>>
   small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 400, maxLen: 64, maxTokens: 2048, supernetUpdates: 600, standaloneUpdates: 200, lr: 1.5e-3, warmupUpdates: 60 },
   paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, lr: 1e-3, warmupUpdates: 4000 },
 });
+
+/** Data options of a preset (for `loadTranslationData`). */
+export function translationDataOptions(preset: TranslationPreset, seed = 1) {
+  return { vocabSize: preset.vocabSize, trainPairs: preset.trainPairs, validPairs: preset.validPairs, maxLen: preset.maxLen, maxTokens: preset.maxTokens, seed };
+}
+
+/** A warmup-cosine schedule over `updates` updates at the preset's learning rate. */
+export function presetSchedule(preset: TranslationPreset, updates: number) {
+  return {
+    kind: "cosine" as const,
+    lr: preset.lr,
+    warmupInitLr: preset.lr / 100,
+    warmupUpdates: Math.min(preset.warmupUpdates, Math.floor(updates / 4)),
+    maxUpdates: updates,
+    minLr: preset.lr / 10,
+  };
+}

@@ -18,6 +18,8 @@ export interface WeightSharingModel {
   readonly kind: string;
   readonly config: SupernetConfig;
   readonly params: SupernetParams;
+  /** Options of a model variant, saved with checkpoints and compared on load (absent for HAT). */
+  readonly options?: unknown;
   /** Logits (B, T, V) of an arch; an Rng turns dropout on. */
   logits(arch: Arch, batch: BatchTensors, rng: Rng | null): tf.Tensor3D;
 }

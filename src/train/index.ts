@@ -4,3 +4,4 @@ export * from "./schedule";
 export * from "./trainer";
 export * from "./run-training";
 export * from "./checkpoint/index";
+export * from "./standalone";

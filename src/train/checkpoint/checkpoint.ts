@@ -9,7 +9,6 @@ import * as tf from "@tensorflow/tfjs";
 import { atomicWriteFile } from "../../util/atomic-write";
 import { Rng, RngState } from "../../util/rng";
 import type { SupernetConfig } from "../../supernet/config";
-import { paramShapes } from "../../supernet/params";
 import type { WeightSharingModel } from "../../supernet/supernet";
 import type { TrainConfig, TrainerState } from "../trainer";
 import { StoredTensor, decodeCheckpoint, encodeCheckpoint } from "./format";
@@ -24,7 +23,8 @@ export interface CheckpointMeta {
   /** Tokenizer identity, e.g. { dataset: "bible-en-es", vocabSize: 1000 }. */
   readonly tokenizer: { readonly dataset: string; readonly vocabSize: number };
   readonly adamSteps: Record<string, number>;
-  /** Extra weights (MoS routers, expert banks) are in the tensor table with their own names. */
+  /** Options of model variants (e.g. Mixture-of-Supernets experts and router); null for a plain supernet. */
+  readonly modelOptions?: unknown;
   readonly savedAt: string;
 }
 
@@ -42,6 +42,7 @@ export function saveCheckpoint(file: string, model: WeightSharingModel, state: T
     trainConfig,
     tokenizer,
     adamSteps: Object.fromEntries(state.adam.steps),
+    modelOptions: model.options ?? null,
     savedAt: new Date().toISOString(),
   };
   atomicWriteFile(file, encodeCheckpoint(meta, tensors));
@@ -58,27 +59,29 @@ export function readCheckpoint(file: string): { meta: CheckpointMeta; tensors: M
   return { meta: m, tensors };
 }
 
-/** Checks the stored weights against a config's shapes; throws naming the first mismatch. */
-export function checkWeightShapes(file: string, tensors: Map<string, StoredTensor>, config: SupernetConfig, extraShapes: Record<string, number[]> = {}): void {
-  const expected = { ...paramShapes(config), ...extraShapes };
-  for (const [name, shape] of Object.entries(expected)) {
+/** Checks the stored weights against the model's own weights; throws naming the first mismatch. */
+export function checkWeightShapes(file: string, tensors: Map<string, StoredTensor>, model: WeightSharingModel): void {
+  for (const [name, v] of Object.entries(model.params)) {
     const t = tensors.get(`param/${name}`);
     if (!t) throw new Error(`checkpoint ${file} does not match the model: weight ${name} is missing`);
-    if (t.shape.join("x") !== shape.join("x")) throw new Error(`checkpoint ${file} does not match the model: weight ${name} has shape [${t.shape}], expected [${shape}]`);
+    if (t.shape.join("x") !== v.shape.join("x")) throw new Error(`checkpoint ${file} does not match the model: weight ${name} has shape [${t.shape}], expected [${v.shape}]`);
+  }
+  for (const key of tensors.keys()) {
+    if (key.startsWith("param/") && !(key.slice(6) in model.params)) throw new Error(`checkpoint ${file} does not match the model: it has weight ${key.slice(6)}, which the model lacks`);
   }
 }
 
 /** Restores weights and trainer state from a checkpoint into an existing model and state (validated first). */
-export function restoreCheckpoint(file: string, model: WeightSharingModel, state: TrainerState, extraShapes: Record<string, number[]> = {}): CheckpointMeta {
+export function restoreCheckpoint(file: string, model: WeightSharingModel, state: TrainerState): CheckpointMeta {
   const { meta, tensors } = readCheckpoint(file);
   if (meta.kind !== model.kind) throw new Error(`checkpoint ${file} holds a "${meta.kind}" model, not "${model.kind}"`);
   if (JSON.stringify(meta.supernetConfig) !== JSON.stringify(model.config)) {
     throw new Error(`checkpoint ${file} was made with another supernet config (space ${meta.supernetConfig.space.name}, vocab ${meta.supernetConfig.vocabSize}) than the model's (space ${model.config.space.name}, vocab ${model.config.vocabSize})`);
   }
-  checkWeightShapes(file, tensors, model.config, extraShapes);
-  for (const name of Object.keys(model.params)) {
-    if (!tensors.has(`param/${name}`)) throw new Error(`checkpoint ${file} does not match the model: weight ${name} is missing`);
+  if (JSON.stringify(meta.modelOptions ?? null) !== JSON.stringify(model.options ?? null)) {
+    throw new Error(`checkpoint ${file} was made with model options ${JSON.stringify(meta.modelOptions ?? null)}, the model has ${JSON.stringify(model.options ?? null)}`);
   }
+  checkWeightShapes(file, tensors, model);
   // Everything is checked: now assign.
   for (const [name, v] of Object.entries(model.params)) {
     const t = tensors.get(`param/${name}`) as StoredTensor;

@@ -1,0 +1,31 @@
+/**
+ * Training one arch from scratch ("standalone"), with the same trainer, data and schedule shape
+ * as the supernet: the ground truth that inherited weights are compared with.
+ */
+import type { TranslationData } from "../data/translation-data";
+import { fixedSampler } from "../space/samplers";
+import type { Arch } from "../space/types";
+import type { SupernetConfig } from "../supernet/config";
+import { createStandalone } from "../supernet/extract";
+import type { Supernet } from "../supernet/supernet";
+import { MetricRow, TrainConfig, createTrainerState } from "./trainer";
+import { runTraining } from "./run-training";
+
+/** A trained standalone model and its metric rows. */
+export interface StandaloneResult {
+  readonly model: Supernet;
+  readonly rows: MetricRow[];
+}
+
+/** Trains `arch` from a fresh initialisation for `updates` updates. */
+export function trainStandalone(parent: SupernetConfig, arch: Arch, data: TranslationData, config: TrainConfig, updates: number, options: { seed?: number; label?: string; showProgress?: boolean } = {}): StandaloneResult {
+  const model = createStandalone(parent, arch, options.seed ?? config.seed);
+  const state = createTrainerState(config);
+  const rows = runTraining(model, state, config, fixedSampler([arch]), {
+    updates,
+    batchesForEpoch: (epoch) => data.batchesForEpoch(epoch),
+    label: options.label ?? "standalone",
+    showProgress: options.showProgress,
+  });
+  return { model, rows };
+}

@@ -1,0 +1,51 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { listNotebooks, runNotebook } from "../../src/runner/run-notebook";
+import { decodePng, inkFraction } from "../helpers/png";
+
+// Every curated notebook runs headlessly on the tiny preset: notebooks are tests.
+const root = path.resolve(__dirname, "..", "..");
+const outDir = path.join(root, "out", "notebooks-test", "tiny");
+
+interface Output { output_type: string; data?: Record<string, unknown>; text?: string | string[] }
+interface Notebook { cells: { cell_type: string; outputs?: Output[] }[] }
+
+function outputsOf(file: string): Output[] {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+  return nb.cells.flatMap((c) => c.outputs ?? []);
+}
+
+for (const file of listNotebooks()) {
+  const name = path.basename(file, ".ipynb");
+  test(`notebook ${name} runs end to end on the tiny preset and stores its outputs`, { timeout: 20 * 60_000 }, async () => {
+    const result = await runNotebook(file, { preset: "tiny", outDir });
+    assert.ok(result.ok, result.ok ? "" : `cell ${result.cell}: ${result.message}`);
+    const outputs = outputsOf(result.output);
+    const text = outputs.map((o) => [o.text ?? "", String(o.data?.["text/plain"] ?? "")].flat().join("")).join("\n");
+    assert.match(text, /backend: (wasm|cpu|tensorflow)/, "the first cell prints the backend");
+    const pngs = outputs.filter((o) => o.data?.["image/png"]);
+    assert.ok(pngs.length > 0, "at least one figure with a PNG");
+    for (const o of pngs) {
+      const png = decodePng(Buffer.from(String(o.data?.["image/png"]), "base64"));
+      assert.ok(inkFraction(png) > 0.01, "the PNG is not blank");
+    }
+    const figures = fs.readdirSync(path.join(outDir, "figures", name));
+    assert.ok(figures.some((f) => f.endsWith(".html")) && figures.some((f) => f.endsWith(".png")), "figures written as HTML and PNG");
+  });
+}
+
+test("notebook 00-quickstart shows a table and a loss that falls", () => {
+  const outputs = outputsOf(path.join(outDir, "00-quickstart.ipynb"));
+  assert.ok(outputs.some((o) => String(o.data?.["text/html"] ?? "").includes("<table")), "a table is stored as HTML");
+  const text = outputs.map((o) => [o.text ?? ""].flat().join("")).join("");
+  assert.match(text, /validation loss [\d.]+ -> [\d.]+ \(falls\)/);
+});
+
+test("committed notebooks carry no outputs", () => {
+  for (const file of listNotebooks()) {
+    const nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+    for (const cell of nb.cells) assert.deepEqual(cell.outputs ?? [], [], `${path.basename(file)} has stored outputs`);
+  }
+});
