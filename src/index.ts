@@ -8,6 +8,7 @@ export * from "./data/index";
 export * from "./eval/index";
 export * from "./ops/index";
 export * from "./mos/index";
+export * from "./interference/index";
 export * from "./report/index";
 export * from "./space/index";
 export * from "./stats/index";

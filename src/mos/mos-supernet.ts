@@ -35,7 +35,7 @@ export function wrapMos(config: SupernetConfig, options: MosOptions, params: Sup
     config,
     options,
     params,
-    logits: (arch, batch, rng) => supernetLogits(mosWeightView(params, config, options, arch, rng), config, arch, batch, rng),
+    logits: (arch, batch, rng, trace) => supernetLogits(mosWeightView(params, config, options, arch, rng), config, arch, batch, rng, trace),
   };
 }
 

@@ -8,11 +8,11 @@ import { matMul, sliceBlock } from "../ops/index";
 import type { Arch, SearchSpace } from "../space/types";
 import { attention, causalBias } from "./attention";
 import { DropoutRates, EncoderOutput, crossMemory, scaledRate } from "./encoder";
-import { DropoutContext, dropout, embedTokens, slicedFfn, slicedLayerNorm } from "./layers";
+import { ForwardContext, dropout, embedTokens, slicedFfn, slicedLayerNorm, traced } from "./layers";
 import type { SupernetParams } from "./params";
 
 /** Runs the decoder of `arch` on shifted target ids (B, T); returns the final hidden states (B, T, dD). */
-export function decode(params: SupernetParams, space: SearchSpace, arch: Arch, tgtIn: tf.Tensor2D, enc: EncoderOutput, rates: DropoutRates, ctx: DropoutContext): tf.Tensor3D {
+export function decode(params: SupernetParams, space: SearchSpace, arch: Arch, tgtIn: tf.Tensor2D, enc: EncoderOutput, rates: DropoutRates, ctx: ForwardContext): tf.Tensor3D {
   const dim = arch.decoder.embedDim;
   const encDim = arch.encoder.embedDim;
   const p = scaledRate(rates.dropout, dim, Math.max(...space.decoder.embedDim));
@@ -22,13 +22,16 @@ export function decode(params: SupernetParams, space: SearchSpace, arch: Arch, t
     const prefix = `dec.${l}`;
     const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.decoder.selfHeads[l] };
     const crossWidths = { queryDim: dim, keyDim: encDim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.decoder.crossHeads[l] };
-    const h = slicedLayerNorm(params, `${prefix}.ln1`, x, dim);
-    x = tf.add(x, dropout(attention(params, `${prefix}.selfAttn`, h, h, selfBias, selfWidths, rates.attentionDropout, ctx), p, ctx));
+    const h = traced(ctx, `${prefix}.selfAttn.in`, slicedLayerNorm(params, `${prefix}.ln1`, x, dim));
+    const a = traced(ctx, `${prefix}.selfAttn.out`, attention(params, `${prefix}.selfAttn`, h, h, selfBias, selfWidths, rates.attentionDropout, ctx));
+    x = tf.add(x, dropout(a, p, ctx));
     const { memory, bias } = crossMemory(enc, arch.decoder.crossLayers[l]);
-    const h2 = slicedLayerNorm(params, `${prefix}.ln2`, x, dim);
-    x = tf.add(x, dropout(attention(params, `${prefix}.crossAttn`, h2, memory, bias, crossWidths, rates.attentionDropout, ctx), p, ctx));
-    const h3 = slicedLayerNorm(params, `${prefix}.ln3`, x, dim);
-    x = tf.add(x, dropout(slicedFfn(params, prefix, h3, dim, arch.decoder.ffnDim[l], rates.activationDropout, ctx), p, ctx));
+    const h2 = traced(ctx, `${prefix}.crossAttn.in`, slicedLayerNorm(params, `${prefix}.ln2`, x, dim));
+    const c = traced(ctx, `${prefix}.crossAttn.out`, attention(params, `${prefix}.crossAttn`, h2, memory, bias, crossWidths, rates.attentionDropout, ctx));
+    x = tf.add(x, dropout(c, p, ctx));
+    const h3 = traced(ctx, `${prefix}.ffn.in`, slicedLayerNorm(params, `${prefix}.ln3`, x, dim));
+    const f = traced(ctx, `${prefix}.ffn.out`, slicedFfn(params, prefix, h3, dim, arch.decoder.ffnDim[l], rates.activationDropout, ctx));
+    x = traced(ctx, `${prefix}.out`, tf.add(x, dropout(f, p, ctx)));
   }
   return slicedLayerNorm(params, "dec.ln", x, dim) as tf.Tensor3D;
 }

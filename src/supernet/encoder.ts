@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Arch, SearchSpace } from "../space/types";
 import { paddingBias, attention } from "./attention";
-import { DropoutContext, dropout, embedTokens, slicedFfn, slicedLayerNorm } from "./layers";
+import { ForwardContext, dropout, embedTokens, slicedFfn, slicedLayerNorm, traced } from "./layers";
 import type { SupernetParams } from "./params";
 
 /** Regularisation rates at the largest width. */
@@ -28,7 +28,7 @@ export interface EncoderOutput {
 }
 
 /** Runs the encoder of `arch` on source ids (B, S) with a 0/1 padding mask (B, S). */
-export function encode(params: SupernetParams, space: SearchSpace, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D, rates: DropoutRates, ctx: DropoutContext): EncoderOutput {
+export function encode(params: SupernetParams, space: SearchSpace, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D, rates: DropoutRates, ctx: ForwardContext): EncoderOutput {
   const dim = arch.encoder.embedDim;
   const p = scaledRate(rates.dropout, dim, Math.max(...space.encoder.embedDim));
   const srcBias = paddingBias(srcMask);
@@ -37,10 +37,12 @@ export function encode(params: SupernetParams, space: SearchSpace, arch: Arch, s
   for (let l = 0; l < arch.encoder.numLayers; l++) {
     const prefix = `enc.${l}`;
     const widths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.encoder.numHeads[l] };
-    const h = slicedLayerNorm(params, `${prefix}.ln1`, x, dim);
-    x = tf.add(x, dropout(attention(params, `${prefix}.selfAttn`, h, h, srcBias, widths, rates.attentionDropout, ctx), p, ctx));
-    const h2 = slicedLayerNorm(params, `${prefix}.ln2`, x, dim);
-    x = tf.add(x, dropout(slicedFfn(params, prefix, h2, dim, arch.encoder.ffnDim[l], rates.activationDropout, ctx), p, ctx));
+    const h = traced(ctx, `${prefix}.selfAttn.in`, slicedLayerNorm(params, `${prefix}.ln1`, x, dim));
+    const a = traced(ctx, `${prefix}.selfAttn.out`, attention(params, `${prefix}.selfAttn`, h, h, srcBias, widths, rates.attentionDropout, ctx));
+    x = tf.add(x, dropout(a, p, ctx));
+    const h2 = traced(ctx, `${prefix}.ffn.in`, slicedLayerNorm(params, `${prefix}.ln2`, x, dim));
+    const f = traced(ctx, `${prefix}.ffn.out`, slicedFfn(params, prefix, h2, dim, arch.encoder.ffnDim[l], rates.activationDropout, ctx));
+    x = traced(ctx, `${prefix}.out`, tf.add(x, dropout(f, p, ctx)));
     states.push(slicedLayerNorm(params, "enc.ln", x, dim) as tf.Tensor3D);
   }
   return { states, srcBias };

@@ -10,7 +10,7 @@ import { Rng } from "../util/rng";
 import type { SupernetConfig } from "./config";
 import { decode, outputLogits } from "./decoder";
 import { encode } from "./encoder";
-import type { DropoutContext } from "./layers";
+import type { ForwardContext } from "./layers";
 import type { SupernetParams } from "./params";
 
 /** A batch as tensors: ids are int32 (B, S) and (B, T); masks are float 0/1. */
@@ -33,14 +33,14 @@ export function batchTensors(batch: TranslationBatch): BatchTensors {
   };
 }
 
-/** Training mode with seeded dropout, or evaluation mode. */
-export function dropoutContext(rng: Rng | null): DropoutContext {
-  return rng ? { training: true, nextSeed: () => rng.nextUint32() } : { training: false, nextSeed: () => 0 };
+/** Training mode with seeded dropout (an Rng), or evaluation mode (null); optionally tracing operators. */
+export function forwardContext(rng: Rng | null, trace?: Map<string, tf.Tensor>): ForwardContext {
+  return rng ? { training: true, nextSeed: () => rng.nextUint32(), trace } : { training: false, nextSeed: () => 0, trace };
 }
 
-/** Logits (B, T, V) of `arch` on a batch; pass an Rng to train (dropout on), null to evaluate. */
-export function supernetLogits(params: SupernetParams, config: SupernetConfig, arch: Arch, batch: BatchTensors, rng: Rng | null): tf.Tensor3D {
-  const ctx = dropoutContext(rng);
+/** Logits (B, T, V) of `arch` on a batch; pass an Rng to train (dropout on), null to evaluate; a trace map collects operator inputs/outputs. */
+export function supernetLogits(params: SupernetParams, config: SupernetConfig, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>): tf.Tensor3D {
+  const ctx = forwardContext(rng, trace);
   const enc = encode(params, config.space, arch, batch.src, batch.srcMask, config, ctx);
   return outputLogits(params, decode(params, config.space, arch, batch.tgtIn, enc, config, ctx));
 }

@@ -10,7 +10,7 @@ import { KeyValues, attendWith, projectKeyValues } from "./attention";
 import type { SupernetConfig } from "./config";
 import { outputLogits } from "./decoder";
 import { EncoderOutput, crossMemory, encode } from "./encoder";
-import { dropoutContext } from "./forward";
+import { forwardContext } from "./forward";
 import { embedTokens, slicedFfn, slicedLayerNorm } from "./layers";
 import type { SupernetParams } from "./params";
 
@@ -25,7 +25,7 @@ export interface DecoderCache {
 /** Encodes the source and projects every decoder layer's cross-attention memory. */
 export function startDecoding(params: SupernetParams, config: SupernetConfig, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D): DecoderCache {
   return tidy(() => {
-    const ctx = dropoutContext(null);
+    const ctx = forwardContext(null);
     const enc: EncoderOutput = encode(params, config.space, arch, src, srcMask, config, ctx);
     const cross: KeyValues[] = [];
     const crossBias: tf.Tensor4D[] = [];
@@ -48,7 +48,7 @@ export function startDecoding(params: SupernetParams, config: SupernetConfig, ar
 /** Logits (B, V) for the next token given the previous tokens' ids (B), and the extended cache. */
 export function decodeStep(params: SupernetParams, config: SupernetConfig, arch: Arch, tokens: tf.Tensor1D, cache: DecoderCache): { logits: tf.Tensor2D; cache: DecoderCache } {
   return tidy(() => {
-    const ctx = dropoutContext(null);
+    const ctx = forwardContext(null);
     const dim = arch.decoder.embedDim;
     const batch = tokens.shape[0];
     let x: tf.Tensor = embedTokens(params, tf.reshape(tokens, [batch, 1]) as tf.Tensor2D, dim, cache.position);

@@ -7,15 +7,26 @@ import * as tf from "@tensorflow/tfjs";
 import { linear, sliceBlock, sliceVector } from "../ops/index";
 import type { SupernetParams } from "./params";
 
-/** Dropout context: training flag and a seed source, so every random mask is reproducible. */
-export interface DropoutContext {
+/** Forward-pass context: training flag, a seed source so every dropout mask is reproducible, and an optional trace. */
+export interface ForwardContext {
   readonly training: boolean;
   /** Returns the next dropout seed. */
   readonly nextSeed: () => number;
+  /**
+   * When given, each layer records its operators' inputs and outputs here under names like
+   * "enc.1.ffn.in", "dec.0.crossAttn.out", "dec.0.out" (interference probes, MAGIC-A alignment).
+   */
+  readonly trace?: Map<string, tf.Tensor>;
+}
+
+/** Records `t` in the context's trace (if any) and returns it. */
+export function traced<T extends tf.Tensor>(ctx: ForwardContext, name: string, t: T): T {
+  ctx.trace?.set(name, t);
+  return t;
 }
 
 /** Inverted dropout, a no-op outside training or at rate 0. */
-export function dropout(x: tf.Tensor, rate: number, ctx: DropoutContext): tf.Tensor {
+export function dropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Tensor {
   return ctx.training && rate > 0 ? tf.dropout(x, rate, undefined, ctx.nextSeed()) : x;
 }
 
@@ -32,7 +43,7 @@ export function slicedLayerNorm(params: SupernetParams, name: string, x: tf.Tens
 }
 
 /** Position-wise FFN: fc2(dropout(relu(fc1(x)))). (B, T, d) -> (B, T, d). */
-export function slicedFfn(params: SupernetParams, prefix: string, x: tf.Tensor, dim: number, ffnDim: number, activationDropout: number, ctx: DropoutContext): tf.Tensor {
+export function slicedFfn(params: SupernetParams, prefix: string, x: tf.Tensor, dim: number, ffnDim: number, activationDropout: number, ctx: ForwardContext): tf.Tensor {
   const hidden = dropout(tf.relu(slicedLinear(params, `${prefix}.fc1`, x, dim, ffnDim)), activationDropout, ctx);
   return slicedLinear(params, `${prefix}.fc2`, hidden, ffnDim, dim);
 }

@@ -20,8 +20,8 @@ export interface WeightSharingModel {
   readonly params: SupernetParams;
   /** Options of a model variant, saved with checkpoints and compared on load (absent for HAT). */
   readonly options?: unknown;
-  /** Logits (B, T, V) of an arch; an Rng turns dropout on. */
-  logits(arch: Arch, batch: BatchTensors, rng: Rng | null): tf.Tensor3D;
+  /** Logits (B, T, V) of an arch; an Rng turns dropout on; a trace map collects operator inputs/outputs. */
+  logits(arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>): tf.Tensor3D;
 }
 
 /** A plain (HAT) SuperTransformer. */
@@ -41,12 +41,12 @@ export function wrapSupernet(config: SupernetConfig, params: SupernetParams): Su
     kind: "supernet",
     config,
     params,
-    logits: (arch, batch, rng) => supernetLogits(params, config, arch, batch, rng),
+    logits: (arch, batch, rng, trace) => supernetLogits(params, config, arch, batch, rng, trace),
   };
 }
 
-/** Label-smoothed training loss of one arch (validated against the space first). */
-export function archLoss(model: WeightSharingModel, arch: Arch, batch: BatchTensors, rng: Rng | null, labelSmoothing: number): tf.Scalar {
+/** Label-smoothed training loss of one arch (validated against the space first); a trace map collects operator inputs/outputs. */
+export function archLoss(model: WeightSharingModel, arch: Arch, batch: BatchTensors, rng: Rng | null, labelSmoothing: number, trace?: Map<string, tf.Tensor>): tf.Scalar {
   validateArch(model.config.space, arch);
-  return labelSmoothedLoss(model.logits(arch, batch, rng), batch.tgtOut, batch.tgtMask, labelSmoothing);
+  return labelSmoothedLoss(model.logits(arch, batch, rng, trace), batch.tgtOut, batch.tgtMask, labelSmoothing);
 }

@@ -8,7 +8,7 @@ import type { TranslationBatch } from "../data/batching";
 import type { ArchSampler } from "../space/samplers";
 import { archKey } from "../space/arch-key";
 import type { Arch } from "../space/types";
-import { batchTensors } from "../supernet/forward";
+import { BatchTensors, batchTensors } from "../supernet/forward";
 import { WeightSharingModel, archLoss } from "../supernet/supernet";
 import { Rng } from "../util/rng";
 import { AdamConfig, AdamState, adamDefaults, adamUpdate, createAdamState } from "./adam";
@@ -56,10 +56,14 @@ export interface StepResult {
   readonly targetTokens: number;
 }
 
-/** Hooks that let variants (MAGIC-A alignment, MoS) add to an arch's loss. */
+/** Hooks that let variants (MAGIC-A alignment) add to an arch's loss. */
 export interface LossHook {
-  /** Extra loss for `arch` on this batch, added before differentiation. */
-  extraLoss?(model: WeightSharingModel, arch: Arch, batch: ReturnType<typeof batchTensors>, rng: Rng): tf.Scalar | null;
+  /** Called once per update before any gradient, e.g. to compute constants such as an anchor's states. */
+  prepare?(model: WeightSharingModel, batch: BatchTensors): void;
+  /** Extra loss for `arch` on this batch, added before differentiation; `trace` holds the arch's operator inputs/outputs. */
+  extraLoss?(model: WeightSharingModel, arch: Arch, batch: BatchTensors, trace: Map<string, tf.Tensor>): tf.Scalar | null;
+  /** Called once per update after the optimizer step, to free what `prepare` made. */
+  release?(): void;
 }
 
 /** One update on one batch: sample archs, accumulate their gradients, step Adam. */
@@ -70,11 +74,13 @@ export function trainStep(model: WeightSharingModel, state: TrainerState, config
   const grads: Gradients = {};
   const losses: { arch: Arch; loss: number }[] = [];
   try {
+    hook.prepare?.(model, tensors);
     for (const arch of archs) {
       const dropoutRng = state.rng.fork();
       const { value, grads: g } = gradientsOf(model.params, () => {
-        const base = archLoss(model, arch, tensors, dropoutRng, config.labelSmoothing);
-        const extra = hook.extraLoss?.(model, arch, tensors, dropoutRng);
+        const trace = hook.extraLoss ? new Map<string, tf.Tensor>() : undefined;
+        const base = archLoss(model, arch, tensors, dropoutRng, config.labelSmoothing, trace);
+        const extra = trace ? hook.extraLoss?.(model, arch, tensors, trace) : null;
         return extra ? (tf.add(base, extra) as tf.Scalar) : base;
       });
       addGradients(grads, g);
@@ -85,6 +91,7 @@ export function trainStep(model: WeightSharingModel, state: TrainerState, config
     state.step += 1;
     return { step: state.step, lr, losses, gradNorm, targetTokens: batch.numTargetTokens };
   } finally {
+    hook.release?.();
     disposeGradients(grads);
     for (const t of Object.values(tensors)) t.dispose();
   }

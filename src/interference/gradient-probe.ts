@@ -1,0 +1,96 @@
+/**
+ * MAGIC's interference probe (Xu et al., ICML 2022): two children compute gradients of the same
+ * loss on the same batch; the similarity of the gradients they give one shared operator,
+ * restricted to the block of its weights both use, measures how much they pull that operator
+ * in the same direction. Gradients are computed once per distinct arch and reused across pairs.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TranslationBatch } from "../data/batching";
+import { archKey } from "../space/arch-key";
+import { differingOperators } from "../space/differing-operators";
+import type { Arch } from "../space/types";
+import { subnetShapes } from "../supernet/extract";
+import { batchTensors } from "../supernet/forward";
+import { WeightSharingModel, archLoss } from "../supernet/supernet";
+import { gradientsOf } from "../train/gradients";
+import { getOperator, usesOperator } from "./operators";
+import { cosine } from "./similarity";
+
+/** Gradients of selected weights, as host arrays with their shapes. */
+export interface HostGradients {
+  readonly values: Record<string, Float32Array>;
+  readonly shapes: Record<string, readonly number[]>;
+}
+
+/** Gradients of `weights` for one arch on a batch (no dropout, no label smoothing: the plain task loss). */
+export function archGradients(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, weights: readonly string[]): HostGradients {
+  const tensors = batchTensors(batch);
+  const { grads } = gradientsOf(model.params, () => archLoss(model, arch, tensors, null, 0));
+  const values: Record<string, Float32Array> = {};
+  const shapes: Record<string, readonly number[]> = {};
+  for (const w of weights) {
+    const g = grads[w];
+    shapes[w] = model.params[w].shape;
+    values[w] = g ? (g.dataSync() as Float32Array).slice() : new Float32Array(model.params[w].size);
+  }
+  tf.dispose([...Object.values(grads), ...Object.values(tensors)]);
+  return { values, shapes };
+}
+
+/** The block of a weight both archs use: element-wise min of their slice shapes. */
+export function commonBlock(model: WeightSharingModel, a: Arch, b: Arch, weight: string): number[] {
+  const sa = subnetShapes(model.config, a)[weight];
+  const sb = subnetShapes(model.config, b)[weight];
+  if (!sa || !sb) throw new Error(`weight ${weight} is not used by both archs`);
+  return sa.map((d, i) => Math.min(d, sb[i]));
+}
+
+/** The entries of a row-major gradient (full shape) inside the leading block `block`. */
+export function restrictToBlock(values: Float32Array, shape: readonly number[], block: readonly number[]): Float32Array {
+  if (shape.length === 1) return values.slice(0, block[0]);
+  const [rows, cols] = block;
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) out.set(values.subarray(r * shape[1], r * shape[1] + cols), r * cols);
+  return out;
+}
+
+/** One measured pair. */
+export interface GradientSimilarityRow {
+  readonly pair: number;
+  readonly archA: string;
+  readonly archB: string;
+  readonly operator: string;
+  readonly differing: number;
+  readonly cosine: number;
+}
+
+/** Cosine similarity of the two children's gradients on `operator` (all its weights, concatenated) for each pair. */
+export function gradientSimilarity(model: WeightSharingModel, pairs: readonly (readonly [Arch, Arch])[], batch: TranslationBatch, operator: string): GradientSimilarityRow[] {
+  const op = getOperator(model.config.space, operator);
+  const weights = op.weights.filter((w) => w !== "embed" || op.kind === "embedding");
+  const cache = new Map<string, HostGradients>();
+  const gradsOf = (arch: Arch) => {
+    const key = archKey(arch);
+    if (!cache.has(key)) cache.set(key, archGradients(model, arch, batch, weights));
+    return cache.get(key) as HostGradients;
+  };
+  return pairs.map(([a, b], pair) => {
+    if (!usesOperator(a, op) || !usesOperator(b, op)) throw new Error(`pair ${pair}: operator ${operator} is not shared by ${archKey(a)} and ${archKey(b)}`);
+    const ga = gradsOf(a);
+    const gb = gradsOf(b);
+    const partsA: Float32Array[] = [];
+    const partsB: Float32Array[] = [];
+    for (const w of weights) {
+      const block = commonBlock(model, a, b, w);
+      partsA.push(restrictToBlock(ga.values[w], ga.shapes[w], block));
+      partsB.push(restrictToBlock(gb.values[w], gb.shapes[w], block));
+    }
+    const concat = (parts: Float32Array[]) => {
+      const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+      let o = 0;
+      for (const p of parts) (out.set(p, o), (o += p.length));
+      return out;
+    };
+    return { pair, archA: archKey(a), archB: archKey(b), operator, differing: differingOperators(a, b).count, cosine: cosine(concat(partsA), concat(partsB)) };
+  });
+}

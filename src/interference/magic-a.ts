@@ -1,0 +1,106 @@
+/**
+ * MAGIC-A (Xu et al., ICML 2022): align a sampled child's hidden states with an anchor child's,
+ * so that shared operators see similar inputs and outputs (Observation 2) and interfere less.
+ * The anchor is the best child found so far on dev; its states are computed once per update in
+ * evaluation mode and enter the loss as constants (stop-gradient). The paper's exact loss is not
+ * public; our choice, documented here: per-token cosine distance (1 - cos) between the layer
+ * outputs of every layer both children have, over the first min(d_child, d_anchor) channels
+ * (first-k slicing aligns channel j of both), masked to real tokens, averaged over layers, and
+ * weighted by `weight`. "mse" over the same channels is the alternative distance.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { TranslationBatch } from "../data/batching";
+import { evaluateLoss } from "../eval/validation-loss";
+import { archKey } from "../space/arch-key";
+import type { Arch } from "../space/types";
+import type { BatchTensors } from "../supernet/forward";
+import type { WeightSharingModel } from "../supernet/supernet";
+import type { LossHook } from "../train/trainer";
+
+/** MAGIC-A options. */
+export interface MagicAOptions {
+  /** Weight of the alignment loss added to the task loss. */
+  readonly weight: number;
+  readonly distance: "cosine" | "mse";
+}
+
+/** Our defaults (see the file comment): cosine distance, weight 0.5. */
+export const magicADefaults: MagicAOptions = Object.freeze({ weight: 0.5, distance: "cosine" });
+
+/** Layer-output names both archs have, with the mask side they live on. */
+export function alignedLayers(a: Arch, b: Arch): { name: string; side: "src" | "tgt" }[] {
+  const enc = Math.min(a.encoder.numLayers, b.encoder.numLayers);
+  const dec = Math.min(a.decoder.numLayers, b.decoder.numLayers);
+  return [
+    ...Array.from({ length: enc }, (_, l) => ({ name: `enc.${l}.out`, side: "src" as const })),
+    ...Array.from({ length: dec }, (_, l) => ({ name: `dec.${l}.out`, side: "tgt" as const })),
+  ];
+}
+
+/** Masked distance between (B, T, d1) and (B, T, d2) over their first min(d1, d2) channels. */
+export function hiddenDistance(x: tf.Tensor, y: tf.Tensor, mask: tf.Tensor2D, distance: MagicAOptions["distance"]): tf.Scalar {
+  const k = Math.min(x.shape[2] as number, y.shape[2] as number);
+  const a = tf.slice(x, [0, 0, 0], [-1, -1, k]);
+  const b = tf.slice(y, [0, 0, 0], [-1, -1, k]);
+  const perToken =
+    distance === "mse"
+      ? tf.mean(tf.square(tf.sub(a, b)), -1)
+      : tf.sub(1, tf.div(tf.sum(tf.mul(a, b), -1), tf.add(tf.mul(tf.norm(a, 2, -1), tf.norm(b, 2, -1)), 1e-6)));
+  return tf.div(tf.sum(tf.mul(perToken, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+}
+
+/** The alignment hook plus its anchor bookkeeping. */
+export interface MagicA extends LossHook {
+  readonly options: MagicAOptions;
+  anchor(): Arch;
+  /** Evaluates `candidate` and the anchor on dev; the better one becomes (or stays) the anchor. Returns true on replacement. */
+  offerAnchor(model: WeightSharingModel, candidate: Arch, validBatches: readonly TranslationBatch[], step: number): boolean;
+  /** Anchor changes so far, as (step, arch, dev loss) rows. */
+  readonly history: { step: number; arch: string; devLoss: number }[];
+}
+
+/** A MAGIC-A hook starting from `initialAnchor` (the largest arch is a natural first anchor). */
+export function magicA(initialAnchor: Arch, options: Partial<MagicAOptions> = {}): MagicA {
+  const o: MagicAOptions = { ...magicADefaults, ...options };
+  if (!(o.weight >= 0)) throw new Error(`magicA: weight must be >= 0; got ${o.weight}`);
+  if (o.distance !== "cosine" && o.distance !== "mse") throw new Error(`magicA: distance must be "cosine" or "mse"; got "${o.distance}"`);
+  let anchor = initialAnchor;
+  let anchorStates: Map<string, tf.Tensor> | null = null;
+  const history: { step: number; arch: string; devLoss: number }[] = [];
+  return {
+    options: o,
+    history,
+    anchor: () => anchor,
+    prepare(model: WeightSharingModel, batch: BatchTensors) {
+      const trace = new Map<string, tf.Tensor>();
+      const names = alignedLayers(anchor, anchor).map((l) => l.name);
+      // Computed outside any gradient scope: the states are constants (stop-gradient).
+      const kept = tf.tidy(() => {
+        model.logits(anchor, batch, null, trace);
+        return names.map((n) => trace.get(n) as tf.Tensor);
+      });
+      anchorStates = new Map(names.map((n, i) => [n, kept[i]]));
+    },
+    extraLoss(_model, arch, batch, trace) {
+      if (!anchorStates || o.weight === 0) return null;
+      const layers = alignedLayers(arch, anchor);
+      if (layers.length === 0) return null;
+      const terms = layers.map((l) => hiddenDistance(trace.get(l.name) as tf.Tensor, anchorStates?.get(l.name) as tf.Tensor, l.side === "src" ? batch.srcMask : batch.tgtMask, o.distance));
+      return tf.mul(tf.addN(terms), o.weight / terms.length) as tf.Scalar;
+    },
+    release() {
+      if (anchorStates) for (const t of anchorStates.values()) t.dispose();
+      anchorStates = null;
+    },
+    offerAnchor(model, candidate, validBatches, step) {
+      const candidateLoss = evaluateLoss(model, candidate, validBatches).loss;
+      const anchorLoss = evaluateLoss(model, anchor, validBatches).loss;
+      if (candidateLoss < anchorLoss && archKey(candidate) !== archKey(anchor)) {
+        anchor = candidate;
+        history.push({ step, arch: archKey(candidate), devLoss: candidateLoss });
+        return true;
+      }
+      return false;
+    },
+  };
+}
