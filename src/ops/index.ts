@@ -7,7 +7,7 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, 
   return tf.matMul(a, b, transposeA, transposeB);
 }
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
-  const inDim = x.shape[x.shape.length - 1];
+  const inDim = x.shape[x.shape.length - 1] as number;
   const out = tf.matMul(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, weight as tf.Tensor2D);
   const y = bias ? tf.add(out, bias) : out;
   return tf.reshape(y, [...x.shape.slice(0, -1), weight.shape[1]]);

@@ -18,13 +18,13 @@ export interface TableOptions {
   readonly maxRows?: number;
 }
 
-interface ArqueroLike { objects(): Row[] }
+interface ArqueroLike { objects(): object[] }
 interface DanfoLike { columns: string[]; values: unknown[][] }
 
 /** Converts an arquero table, a danfojs DataFrame or an array of rows to rows. */
 export function toRows(table: readonly Row[] | ArqueroLike | DanfoLike): Row[] {
   if (Array.isArray(table)) return table.slice();
-  if (typeof (table as ArqueroLike).objects === "function") return (table as ArqueroLike).objects();
+  if (typeof (table as ArqueroLike).objects === "function") return (table as ArqueroLike).objects() as Row[];
   const df = table as DanfoLike;
   if (Array.isArray(df.columns) && Array.isArray(df.values)) {
     return df.values.map((vals) => Object.fromEntries(df.columns.map((c, i) => [c, vals[i]])));

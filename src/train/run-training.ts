@@ -54,6 +54,8 @@ export function runTraining(model: WeightSharingModel, state: TrainerState, conf
   }
   let index = skip;
   let recentLoss = NaN;
+  // A validation point before the first update makes every curve start from the same place.
+  if (options.validateEvery && state.step === 0) validate();
   for (let done = 0; done < options.updates; done++) {
     if (index >= batches.length) {
       batches = options.batchesForEpoch(++epoch);

@@ -18,7 +18,7 @@ function sourceFiles(dir: string): string[] {
 test("every relative import in src/ names a file, not a folder", () => {
   const offenders: string[] = [];
   for (const file of sourceFiles(path.join(root, "src"))) {
-    const text = fs.readFileSync(file, "utf8");
+    const text = fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
     for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']*)["']/g)) {
       const target = path.resolve(path.dirname(file), m[1]);
       if (!fs.existsSync(`${target}.ts`)) offenders.push(`${path.relative(root, file)}: "${m[1]}"`);

@@ -10,6 +10,9 @@ import {
 } from "../../src/interference/index";
 import { Rng } from "../../src/util/rng";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
+import { useBackend } from "../helpers/backend";
+
+useBackend();
 
 test("cosine on hand-computable vectors", () => {
   assert.equal(cosine([1, 0], [0, 1]), 0);

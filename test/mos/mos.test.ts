@@ -7,6 +7,9 @@ import { collapse, createMos, makeMosOptions, mixExperts, routeLayer, routingTab
 import { gradientsOf } from "../../src/train/gradients";
 import { Rng } from "../../src/util/rng";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
+import { useBackend } from "../helpers/backend";
+
+useBackend();
 
 const logits = (model: { logits: (...a: any[]) => tf.Tensor3D }, arch: ReturnType<typeof largestArch>, seed: number) =>
   tf.tidy(() => model.logits(arch, batchTensors(randomBatch(seed)), null).dataSync() as Float32Array);

@@ -6,6 +6,9 @@ import { archLoss, batchTensors, createSupernet, subnetShapes } from "../../src/
 import { gradientsOf } from "../../src/train/gradients";
 import { Rng } from "../../src/util/rng";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
+import { useBackend } from "../helpers/backend";
+
+useBackend();
 
 // Central differences in float32 need a step large enough to beat rounding; the loss is smooth.
 const eps = 1e-2;

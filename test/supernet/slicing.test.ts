@@ -5,6 +5,9 @@ import { largestArch, smallestArch, sampleArch } from "../../src/space/index";
 import { batchTensors, createSupernet, extractSubnet, paramShapes, subnetShapes } from "../../src/supernet/index";
 import { Rng } from "../../src/util/rng";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
+import { useBackend } from "../helpers/backend";
+
+useBackend();
 
 function logitsOf(model: ReturnType<typeof createSupernet>, arch: ReturnType<typeof largestArch>, seed: number): Float32Array {
   return tf.tidy(() => model.logits(arch, batchTensors(randomBatch(seed)), null).dataSync() as Float32Array);

@@ -7,6 +7,9 @@ import { defineSpace, uniformSampler } from "../../src/space/index";
 import { createSupernet, makeSupernetConfig } from "../../src/supernet/index";
 import { createTrainerState, makeTrainConfig, restoreCheckpoint, saveCheckpoint, trainStep } from "../../src/train/index";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
+import { useBackend } from "../helpers/backend";
+
+useBackend();
 
 const config = makeTrainConfig({ schedule: { kind: "cosine", lr: 1e-2, warmupInitLr: 1e-3, warmupUpdates: 2, maxUpdates: 12, minLr: 1e-4 }, seed: 7 });
 const tokenizer = { dataset: "test", vocabSize: 24 };

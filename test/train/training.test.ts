@@ -6,6 +6,9 @@ import { getSpace, largestArch, sandwichSampler, smallestArch } from "../../src/
 import { createSupernet, makeSupernetConfig } from "../../src/supernet/index";
 import { createTrainerState, makeTrainConfig, runTraining, trainStep } from "../../src/train/index";
 import { evaluateLoss } from "../../src/eval/validation-loss";
+import { useBackend } from "../helpers/backend";
+
+useBackend();
 
 const data = loadTranslationData({ vocabSize: 1000, trainPairs: 600, validPairs: 48, maxLen: 32, maxTokens: 640, seed: 3 });
 const space = getSpace("tiny");

@@ -32,7 +32,9 @@ const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 
 /** Converts one verse of OSIS markup to plain text. */
 export function osisToText(osis: string): string {
-  return osis
+  // A book's last verse can carry the module's back matter after the chapter's end marker.
+  const end = osis.search(/<chapter\b[^>]*\beID=/);
+  return (end >= 0 ? osis.slice(0, end) : osis)
     .replace(/<note\b[^>]*>[\s\S]*?<\/note>/g, " ") // footnotes are commentary, not translation
     .replace(/<title\b[^>]*>[\s\S]*?<\/title>/g, " ") // section headings are editorial
     .replace(/<[^>]*>/g, "") // word tags (<w lemma=...>), quotes, line breaks: keep the words
