@@ -15,4 +15,6 @@ export * from "./stats/index";
 export * from "./supernet/index";
 export * from "./train/index";
 export { Rng } from "./util/rng";
+export { outputDir, preparedDir, projectRoot } from "./util/paths";
+export { atomicWriteFile, atomicWriteJson } from "./util/atomic-write";
 export type { RngState } from "./util/rng";

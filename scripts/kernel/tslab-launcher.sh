@@ -3,4 +3,4 @@
 # directory, and Jupyter starts kernels in the notebook's folder, where "../src" would fall
 # outside tslab's rootDir. From the root, notebooks import "./src/...".
 cd "$(dirname "$0")/../.." || exit 1
-exec node node_modules/tslab/bin/tslab "$@"
+exec node scripts/kernel/tslab-kernel.js "$@"
