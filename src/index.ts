@@ -9,6 +9,7 @@ export * from "./eval/index";
 export * from "./ops/index";
 export * from "./mos/index";
 export * from "./interference/index";
+export * from "./sweep/index";
 export * from "./report/index";
 export * from "./space/index";
 export * from "./stats/index";

@@ -1,0 +1,61 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { archKey, getSpace, largestArch, smallestArch } from "../../src/space/index";
+import { SweepSpec, canonicalJson, runStandaloneSweep, sweepIdentity, sweepJobs, validateSweepSpec } from "../../src/sweep/index";
+
+const space = getSpace("tiny");
+const spec: SweepSpec = { name: "unit", preset: "tiny", archs: [archKey(largestArch(space)), archKey(smallestArch(space))], updates: 3, seeds: [1, 2], bleu: false, dataSeed: 1 };
+
+test("an invalid arch key is rejected naming the field, its index and value", () => {
+  const bad = { ...spec, archs: [spec.archs[0], "e64x2[128,128|4,4]-d64x9[128|4|4|2]"] };
+  assert.throws(() => validateSweepSpec(bad), /sweep spec: archs\[1\] = "e64x2\[128,128\|4,4\]-d64x9\[128\|4\|4\|2\]" is not an arch of space tiny/);
+  assert.throws(() => validateSweepSpec({ ...spec, archs: [spec.archs[0], "not a key"] }), /archs\[1\].*not an arch key/);
+});
+
+test("every other invalid field is named with its value", () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ name: "a/b" }, /sweep spec: name must be .*; got "a\/b"/],
+    [{ preset: "huge" }, /preset must be one of tiny, small, paper; got "huge"/],
+    [{ archs: [] }, /archs must be a non-empty array/],
+    [{ archs: [spec.archs[0], spec.archs[0]] }, /archs\[1\] repeats an earlier arch/],
+    [{ updates: 0 }, /updates must be an integer >= 1; got 0/],
+    [{ updates: 2.5 }, /updates must be an integer >= 1; got 2.5/],
+    [{ seeds: [1, -1] }, /seeds\[1\] must be an integer >= 0; got -1/],
+    [{ seeds: [3, 3] }, /seeds must not repeat a seed/],
+    [{ bleu: "yes" }, /bleu must be true or false; got "yes"/],
+    [{ dataSeed: null }, /dataSeed must be an integer >= 0; got null/],
+    [{ update: 3 }, /update is not a sweep spec field/],
+  ];
+  for (const [change, message] of cases) assert.throws(() => validateSweepSpec({ ...spec, ...change }), message, JSON.stringify(change));
+});
+
+test("the identity ignores key order and changes with every field", () => {
+  const out = "/tmp/x";
+  const base = sweepIdentity(spec, out);
+  const reordered = Object.fromEntries(Object.entries(spec).reverse()) as unknown as SweepSpec;
+  assert.equal(sweepIdentity(reordered, out).hash, base.hash);
+  assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}');
+  const variants: Partial<SweepSpec>[] = [{ name: "unit2" }, { archs: [...spec.archs].reverse() }, { updates: 4 }, { seeds: [1] }, { bleu: true }, { dataSeed: 2 }, { preset: "small", archs: [archKey(smallestArch(getSpace("small")))] }];
+  const hashes = new Set([base.hash, ...variants.map((v) => sweepIdentity({ ...spec, ...v }, out).hash)]);
+  assert.equal(hashes.size, variants.length + 1);
+  assert.equal(base.dir, path.join(out, "sweeps", `unit-${base.hash.slice(0, 8)}`));
+  assert.equal(base.settings.data.seed, 1);
+  assert.equal(base.settings.train.schedule.maxUpdates, 3);
+});
+
+test("jobs are arch x seed in spec order with short unique ids", () => {
+  assert.deepEqual(
+    sweepJobs(spec).map((j) => [j.id, j.index, j.arch === spec.archs[0] ? 0 : 1, j.seed]),
+    [["a00-s1", 0, 0, 1], ["a00-s2", 1, 0, 2], ["a01-s1", 2, 1, 1], ["a01-s2", 3, 1, 2]],
+  );
+});
+
+test("runStandaloneSweep rejects an invalid spec before creating anything", async () => {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "sweep-spec-"));
+  await assert.rejects(runStandaloneSweep({ ...spec, archs: ["e1x1[1|1]-d1x1[1|1|1|1]"] }, { outDir }), /archs\[0\]/);
+  await assert.rejects(runStandaloneSweep(spec, { outDir, workers: 0 }), /workers must be an integer >= 1; got 0/);
+  assert.deepEqual(fs.readdirSync(outDir), []);
+});
