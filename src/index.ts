@@ -10,6 +10,7 @@ export * from "./ops/index";
 export * from "./mos/index";
 export * from "./interference/index";
 export * from "./sweep/index";
+export * from "./estimator/index";
 export * from "./report/index";
 export * from "./space/index";
 export * from "./stats/index";

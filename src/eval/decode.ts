@@ -9,7 +9,8 @@ import { BOS_ID, EOS_ID } from "../data/tokenizer/vocab";
 import type { Arch } from "../space/types";
 import { batchTensors } from "../supernet/forward";
 import { DecoderCache, decodeStep, disposeCache, reorderCache, startDecoding } from "../supernet/incremental";
-import type { WeightSharingModel } from "../supernet/supernet";
+import { WeightSharingModel, releaseWeights } from "../supernet/supernet";
+import type { SupernetParams } from "../supernet/params";
 
 /** Decoding options. */
 export interface DecodeOptions {
@@ -32,9 +33,9 @@ function disposeSelf(cache: DecoderCache): void {
 }
 
 /** Steps the decoder on `tokens`, returning log-probs (rows x V) as a flat array and the new cache. */
-function step(model: WeightSharingModel, arch: Arch, tokens: readonly number[], cache: DecoderCache): { logProbs: Float32Array; vocab: number; cache: DecoderCache } {
+function step(model: WeightSharingModel, weights: SupernetParams, arch: Arch, tokens: readonly number[], cache: DecoderCache): { logProbs: Float32Array; vocab: number; cache: DecoderCache } {
   const input = tf.tensor1d(tokens as number[], "int32");
-  const { logits, cache: next } = decodeStep(model.params, model.config, arch, input, cache);
+  const { logits, cache: next } = decodeStep(weights, model.config, arch, input, cache);
   input.dispose();
   disposeSelf(cache);
   const lp = tf.tidy(() => tf.logSoftmax(logits));
@@ -47,14 +48,15 @@ function step(model: WeightSharingModel, arch: Arch, tokens: readonly number[], 
 
 /** Greedy decoding of every row of a batch; returns token ids without bos/eos, in row order. */
 export function greedyDecode(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, maxLen: number): number[][] {
+  const weights = model.weightsFor(arch);
   const t = batchTensors(batch);
-  let cache = startDecoding(model.params, model.config, arch, t.src, t.srcMask);
+  let cache = startDecoding(weights, model.config, arch, t.src, t.srcMask);
   for (const x of Object.values(t)) x.dispose();
   const out: number[][] = Array.from({ length: batch.rows }, () => []);
   const done = new Array<boolean>(batch.rows).fill(false);
   let tokens = new Array<number>(batch.rows).fill(BOS_ID);
   for (let pos = 0; pos < maxLen && done.some((d) => !d); pos++) {
-    const r = step(model, arch, tokens, cache);
+    const r = step(model, weights, arch, tokens, cache);
     cache = r.cache;
     tokens = tokens.map((_, b) => {
       let best = 0;
@@ -67,6 +69,7 @@ export function greedyDecode(model: WeightSharingModel, arch: Arch, batch: Trans
     });
   }
   disposeCache(cache);
+  releaseWeights(model, weights);
   return out;
 }
 
@@ -79,8 +82,9 @@ interface Hypothesis {
 export function beamDecode(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, options: DecodeOptions): number[][] {
   const k = options.beam;
   const rows = batch.rows;
+  const weights = model.weightsFor(arch);
   const t = batchTensors(batch);
-  const base = startDecoding(model.params, model.config, arch, t.src, t.srcMask);
+  const base = startDecoding(weights, model.config, arch, t.src, t.srcMask);
   for (const x of Object.values(t)) x.dispose();
   let cache = reorderCache(base, Array.from({ length: rows * k }, (_, i) => Math.floor(i / k)), arch);
   disposeCache(base);
@@ -88,7 +92,7 @@ export function beamDecode(model: WeightSharingModel, arch: Arch, batch: Transla
   const finished: Hypothesis[][] = Array.from({ length: rows }, () => []);
   const norm = (h: Hypothesis, len: number) => h.score / Math.pow(len, options.lenPenalty);
   for (let pos = 0; pos < options.maxLen && finished.some((f) => f.length < k); pos++) {
-    const r = step(model, arch, alive.map((h) => (h.tokens.length ? h.tokens[h.tokens.length - 1] : BOS_ID)), cache);
+    const r = step(model, weights, arch, alive.map((h) => (h.tokens.length ? h.tokens[h.tokens.length - 1] : BOS_ID)), cache);
     cache = r.cache;
     const nextAlive: Hypothesis[] = [];
     const order: number[] = [];
@@ -135,6 +139,7 @@ export function beamDecode(model: WeightSharingModel, arch: Arch, batch: Transla
     alive = nextAlive;
   }
   disposeCache(cache);
+  releaseWeights(model, weights);
   return finished.map((f, b) => {
     const pool = f.length > 0 ? f : alive.slice(b * k, (b + 1) * k).filter((h) => h.score > -Infinity);
     let best = pool[0];

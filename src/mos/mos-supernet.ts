@@ -35,6 +35,7 @@ export function wrapMos(config: SupernetConfig, options: MosOptions, params: Sup
     config,
     options,
     params,
+    weightsFor: (arch) => tf.tidy(() => mosWeightView(params, config, options, arch, null) as unknown as tf.NamedTensorMap) as unknown as SupernetParams,
     logits: (arch, batch, rng, trace) => supernetLogits(mosWeightView(params, config, options, arch, rng), config, arch, batch, rng, trace),
   };
 }

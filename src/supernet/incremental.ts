@@ -78,6 +78,11 @@ export function reorderCache(cache: DecoderCache, order: readonly number[], arch
   return tidy(() => {
     const rows = (heads: number) => tf.tensor1d(order.flatMap((b) => Array.from({ length: heads }, (_, h) => b * heads + h)), "int32");
     const pick = (kv: KeyValues, heads: number) => {
+      if (kv.keys.shape[1] === 0) {
+        // Nothing cached yet; gathering an empty tensor on wasm returns a wrong rank.
+        const empty = tf.zeros([order.length * heads, 0, kv.keys.shape[2]]) as tf.Tensor3D;
+        return { keys: empty, values: empty.clone() };
+      }
       const idx = rows(heads);
       return { keys: tf.gather(kv.keys, idx) as tf.Tensor3D, values: tf.gather(kv.values, idx) as tf.Tensor3D };
     };

@@ -20,6 +20,8 @@ export interface WeightSharingModel {
   readonly params: SupernetParams;
   /** Options of a model variant, saved with checkpoints and compared on load (absent for HAT). */
   readonly options?: unknown;
+  /** The weights `arch` runs with in evaluation mode (for MoS, with its generated FFN matrices); dispose with `releaseWeights`. */
+  weightsFor(arch: Arch): SupernetParams;
   /** Logits (B, T, V) of an arch; an Rng turns dropout on; a trace map collects operator inputs/outputs. */
   logits(arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>): tf.Tensor3D;
 }
@@ -41,8 +43,14 @@ export function wrapSupernet(config: SupernetConfig, params: SupernetParams): Su
     kind: "supernet",
     config,
     params,
+    weightsFor: () => params,
     logits: (arch, batch, rng, trace) => supernetLogits(params, config, arch, batch, rng, trace),
   };
+}
+
+/** Disposes the tensors of a `weightsFor` view that are not the model's own weights. */
+export function releaseWeights(model: WeightSharingModel, view: SupernetParams): void {
+  for (const [name, t] of Object.entries(view)) if (model.params[name] !== t) t.dispose();
 }
 
 /** Label-smoothed training loss of one arch (validated against the space first); a trace map collects operator inputs/outputs. */

@@ -5,3 +5,4 @@ export * from "./trainer";
 export * from "./run-training";
 export * from "./checkpoint/index";
 export * from "./standalone";
+export * from "./train-supernet";

@@ -1,0 +1,43 @@
+/**
+ * The supernet as an estimator: how well the ranking of subnets by inherited-weight validation
+ * loss agrees with their ranking after training from scratch (Kendall tau-b and Spearman with
+ * bootstrap intervals), and the gap between the two losses per subnet.
+ */
+import type { TranslationData } from "../data/translation-data";
+import { evaluateSubnets, SubnetRow } from "../eval/subnet-table";
+import { archFromKey } from "../space/arch-key";
+import type { SweepRecord } from "../sweep/record";
+import { rankCorrelationWithCi } from "../stats/rank-correlation";
+import type { WeightSharingModel } from "../supernet/supernet";
+import { Rng } from "../util/rng";
+
+/** One subnet's inherited and standalone losses. */
+export interface GapRow {
+  readonly arch: string;
+  readonly params: number;
+  readonly inheritedLoss: number;
+  readonly standaloneLoss: number;
+  readonly gap: number;
+}
+
+/** Inherited losses of the sweep's subnets under `model`, paired with their standalone losses (mean over seeds). */
+export function gapRows(model: WeightSharingModel, records: readonly SweepRecord[], data: TranslationData): GapRow[] {
+  const byArch = new Map<string, number[]>();
+  for (const r of records) {
+    if (!byArch.has(r.job.arch)) byArch.set(r.job.arch, []);
+    (byArch.get(r.job.arch) as number[]).push(r.result.validLoss);
+  }
+  const archs = [...byArch.keys()];
+  const inherited: SubnetRow[] = evaluateSubnets(model, archs.map((k) => archFromKey(k, model.config.space)), data, { bleu: null });
+  return inherited.map((row, i) => {
+    const losses = byArch.get(archs[i]) as number[];
+    const standaloneLoss = losses.reduce((a, b) => a + b, 0) / losses.length;
+    return { arch: row.arch, params: row.params, inheritedLoss: row.validLoss, standaloneLoss, gap: standaloneLoss - row.validLoss };
+  });
+}
+
+/** Rank agreement between inherited and standalone losses, with 95% bootstrap intervals. */
+export function rankAgreement(rows: readonly GapRow[], seed = 1): { kendall: number; spearman: number; kendallCi: [number, number]; spearmanCi: [number, number]; n: number; meanGap: number } {
+  const r = rankCorrelationWithCi(rows.map((g) => g.inheritedLoss), rows.map((g) => g.standaloneLoss), { rng: new Rng(seed), samples: 1000 });
+  return { ...r, meanGap: rows.reduce((a, g) => a + g.gap, 0) / rows.length };
+}

@@ -1,0 +1,43 @@
+/**
+ * One call that trains a weight-sharing model on the translation data with a preset's
+ * schedule: what notebooks use, so that every supernet in a comparison gets the same budget.
+ */
+import type { TranslationData } from "../data/translation-data";
+import type { ArchSampler } from "../space/samplers";
+import type { Arch } from "../space/types";
+import type { WeightSharingModel } from "../supernet/supernet";
+import type { ScheduleConfig } from "./schedule";
+import { LossHook, MetricRow, StepResult, TrainConfig, TrainerState, createTrainerState, makeTrainConfig } from "./trainer";
+import { runTraining } from "./run-training";
+
+/** Options of `trainSupernet`. */
+export interface TrainSupernetOptions {
+  readonly sampler: ArchSampler;
+  readonly updates: number;
+  readonly schedule: ScheduleConfig;
+  readonly seed: number;
+  readonly validArchs?: readonly { readonly name: string; readonly arch: Arch }[];
+  readonly validateEvery?: number;
+  readonly label?: string;
+  readonly hook?: LossHook;
+  readonly onStep?: (result: StepResult, state: TrainerState) => void;
+  readonly showProgress?: boolean;
+}
+
+/** Trains `model` in place; returns its metric rows, final state and config. */
+export function trainSupernet(model: WeightSharingModel, data: TranslationData, options: TrainSupernetOptions): { rows: MetricRow[]; state: TrainerState; config: TrainConfig } {
+  const config = makeTrainConfig({ schedule: options.schedule, seed: options.seed });
+  const state = createTrainerState(config);
+  const rows = runTraining(model, state, config, options.sampler, {
+    updates: options.updates,
+    batchesForEpoch: (epoch) => data.batchesForEpoch(epoch),
+    validBatches: data.validBatches,
+    validArchs: options.validArchs,
+    validateEvery: options.validateEvery,
+    label: options.label,
+    hook: options.hook,
+    showProgress: options.showProgress,
+    onStep: options.onStep ? (r) => options.onStep?.(r, state) : undefined,
+  });
+  return { rows, state, config };
+}

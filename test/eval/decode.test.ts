@@ -1,0 +1,63 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { sampleArch, largestArch } from "../../src/space/index";
+import { batchTensors, createSupernet, decodeStep, disposeCache, startDecoding } from "../../src/supernet/index";
+import type { DecoderCache } from "../../src/supernet/index";
+import { beamDecode, greedyDecode, translateBatch } from "../../src/eval/decode";
+import { collapse, createMos } from "../../src/mos/index";
+import { Rng } from "../../src/util/rng";
+import { microConfig, microSpace, randomBatch } from "../helpers/micro";
+import { useBackend } from "../helpers/backend";
+
+useBackend();
+
+test("incremental decoding with cached keys/values gives the full forward pass's logits at every position", () => {
+  const model = createSupernet(microConfig(), 31);
+  const rng = new Rng(2);
+  for (const arch of [largestArch(microSpace), sampleArch(microSpace, rng), sampleArch(microSpace, rng)]) {
+    const batch = randomBatch(9);
+    const t = batchTensors(batch);
+    const full = tf.tidy(() => model.logits(arch, t, null).arraySync());
+    let cache: DecoderCache = startDecoding(model.params, model.config, arch, t.src, t.srcMask);
+    const tgtIn = t.tgtIn.arraySync();
+    for (let pos = 0; pos < batch.tgtLen; pos++) {
+      const tokens = tf.tensor1d(tgtIn.map((row) => row[pos]), "int32");
+      const { logits, cache: next } = decodeStep(model.params, model.config, arch, tokens, cache);
+      for (const kv of cache.self) tf.dispose([kv.keys, kv.values]);
+      cache = next;
+      const step = logits.arraySync();
+      for (let b = 0; b < batch.rows; b++) {
+        for (let v = 0; v < step[b].length; v++) assert.ok(Math.abs(step[b][v] - full[b][pos][v]) < 1e-4, `row ${b} pos ${pos} token ${v}`);
+      }
+      tf.dispose([tokens, logits]);
+    }
+    disposeCache(cache);
+    tf.dispose(Object.values(t));
+  }
+});
+
+test("beam search with beam 1 is greedy search, and decoding leaks no tensors", () => {
+  const model = createSupernet(microConfig(), 32);
+  const arch = sampleArch(microSpace, new Rng(5));
+  const batch = randomBatch(4);
+  greedyDecode(model, arch, batch, 6);
+  const before = tf.memory().numTensors;
+  const greedy = greedyDecode(model, arch, batch, 6);
+  const beam1 = beamDecode(model, arch, batch, { beam: 1, maxLen: 6, lenPenalty: 1 });
+  const beam3 = translateBatch(model, arch, batch, { beam: 3, maxLen: 6 });
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(beam1, greedy);
+  assert.equal(beam3.length, batch.rows);
+  for (const out of beam3) assert.ok(out.length <= 6 && out.every((id) => id >= 0 && id < 24));
+  assert.throws(() => translateBatch(model, arch, batch, { beam: 0 }), /beam must be an integer >= 1; got 0/);
+});
+
+test("a MoS model decodes with its generated weights, exactly as its collapsed subnet does", () => {
+  const mos = createMos(microConfig(), { numExperts: 2, granularity: "neuron", routerHidden: 8 }, 33);
+  for (const [name, v] of Object.entries(mos.params)) if (name.includes("router.w2")) v.assign(tf.randomNormal(v.shape, 0, 1, "float32", 2));
+  const arch = sampleArch(microSpace, new Rng(6));
+  const batch = randomBatch(5);
+  const sub = collapse(mos, arch);
+  assert.deepEqual(greedyDecode(mos, arch, batch, 6), greedyDecode(sub, arch, batch, 6));
+});
