@@ -4,3 +4,4 @@ export * from "./png";
 export * from "./progress";
 export * from "./show-figure";
 export * from "./table";
+export * from "./published";
