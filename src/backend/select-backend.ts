@@ -1,19 +1,23 @@
 /**
  * Picks the fastest TensorFlow.js backend that really works here, in the order
  * tensorflow-gpu (@tensorflow/tfjs-node-gpu) > tensorflow (@tensorflow/tfjs-node) > wasm > cpu,
- * or the one SUPERNET_BACKEND forces, and reports why each other one was skipped. The native
- * packages download libtensorflow at install time, so they are optional: a module that is
- * missing, fails to load, or is only an npm alias of @tensorflow/tfjs (as danfojs-node's
- * dependency is here) registers no "tensorflow" backend factory and is skipped. Moving to a GPU
- * machine is the environment variable, not a code change.
+ * or the one SUPERNET_BACKEND forces, and reports why each other one was skipped. wasm gets the
+ * kernels it lacks and, where the 4.22 internals allow, SUPERNET_THREADS threads (default: one
+ * per core). The choice is made once per process; later calls return the same report.
  */
 import * as tf from "@tensorflow/tfjs";
+import { availableParallelism } from "os";
+import { BackendName, backendEnvVar, backendNames, parseBackendName, parseThreads, threadsEnvVar } from "./backend-name";
+import { RequireModule, nativeModules, nativeUnavailable } from "./native-backend";
 import { registerWasmKernels } from "./wasm-kernels";
+import { installThreadedWasm, restoreSingleThreadWasm, wasmThreadsInUse } from "./wasm-threads";
 
-/** Backend names, fastest first. */
-export const backendNames = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
-/** A backend name. */
-export type BackendName = (typeof backendNames)[number];
+/** Whether one candidate was chosen or skipped, and why. */
+export interface BackendReason {
+  readonly candidate: BackendName;
+  readonly outcome: "chosen" | "skipped";
+  readonly why: string;
+}
 
 /** What `selectBackend` chose and why. */
 export interface BackendReport {
@@ -21,8 +25,15 @@ export interface BackendReport {
   readonly name: BackendName;
   /** The tfjs backend name in use (tensorflow, wasm, cpu). */
   readonly tfBackend: string;
-  readonly reasons: readonly { readonly candidate: BackendName; readonly chosen: boolean; readonly why: string }[];
+  /** One entry per candidate tried or passed over, in preference order. */
+  readonly reasons: readonly BackendReason[];
+  /** Threads the backend computes with (native: the cores libtensorflow sizes its pools by). */
   readonly threads: number;
+  /** Why wasm runs on fewer threads than asked; absent when it runs as asked. */
+  readonly threadsNote?: string;
+  /** Whether wasm runs its SIMD build; absent for other backends. */
+  readonly simd?: boolean;
+  /** Version of @tensorflow/tfjs. */
   readonly tfjsVersion: string;
 }
 
@@ -30,89 +41,115 @@ export interface BackendReport {
 export interface SelectBackendOptions {
   /** Force one backend (overrides SUPERNET_BACKEND). */
   readonly prefer?: BackendName;
-  /** Module loader, injectable for tests. */
-  readonly requireModule?: (name: string) => unknown;
+  /** wasm threads (overrides SUPERNET_THREADS; default one per available core). */
+  readonly threads?: number;
+  /** Module loader, injectable so tests can simulate missing, alias and working native modules. */
+  readonly requireModule?: RequireModule;
   /** Select again even if a backend was already selected in this process. */
   readonly force?: boolean;
-  /** Environment to read SUPERNET_BACKEND from. */
-  readonly env?: Record<string, string | undefined>;
+  /** Environment to read SUPERNET_BACKEND and SUPERNET_THREADS from (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-const nativeModules: Record<"tensorflow-gpu" | "tensorflow", string> = {
-  "tensorflow-gpu": "@tensorflow/tfjs-node-gpu",
-  tensorflow: "@tensorflow/tfjs-node",
-};
+interface Attempt {
+  readonly why: string | null;
+  readonly threads: number;
+  readonly threadsNote?: string;
+  readonly simd?: boolean;
+}
 
 let cached: BackendReport | null = null;
+let pending: Promise<BackendReport> | null = null;
 
-/** Checks a forced backend name, with an error naming the variable and the allowed values. */
-export function parseBackendName(value: string, field = "SUPERNET_BACKEND"): BackendName {
-  if ((backendNames as readonly string[]).includes(value)) return value as BackendName;
-  throw new Error(`${field} must be one of ${backendNames.join(", ")}; got "${value}"`);
-}
-
-/** Why a native module cannot serve, or null when it registered the tensorflow backend. */
-export function nativeUnavailable(moduleName: string, requireModule: (name: string) => unknown): string | null {
-  let loaded: unknown;
+async function setBackendSafely(name: string): Promise<string | null> {
   try {
-    loaded = requireModule(moduleName);
+    if (!(await tf.setBackend(name))) return `tf.setBackend("${name}") returned false`;
+    await tf.ready();
+    return null;
   } catch (err) {
-    const message = (err as Error).message.split("\n")[0];
-    return /Cannot find module/.test(message) ? `${moduleName} is not installed` : `${moduleName} failed to load: ${message}`;
+    return `initialising ${name} failed: ${(err as Error).message}`;
   }
-  if (tf.findBackendFactory("tensorflow")) return null;
-  const version = (loaded as { version?: Record<string, string> } | null)?.version;
-  const isAlias = version !== undefined && version["tfjs-node"] === undefined;
-  return isAlias
-    ? `${moduleName} is an alias of @tensorflow/tfjs and registers no native backend`
-    : `${moduleName} loaded but registered no "tensorflow" backend`;
 }
 
-/** Selects and initialises the backend; cached per process unless `force`. */
-export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendReport> {
-  if (cached && !options.force) return cached;
+async function tryWasm(requireModule: RequireModule, threads: number): Promise<Attempt> {
+  try {
+    requireModule("@tensorflow/tfjs-backend-wasm");
+  } catch (err) {
+    return { why: `@tensorflow/tfjs-backend-wasm failed to load: ${(err as Error).message.split("\n")[0]}`, threads: 0 };
+  }
+  registerWasmKernels();
+  const install = await installThreadedWasm(threads);
+  let note = threads > 1 ? install.why : "";
+  let why = await setBackendSafely("wasm");
+  if (why !== null && install.installed) {
+    restoreSingleThreadWasm();
+    note = `the threaded wasm backend failed to initialise (${why})`;
+    why = await setBackendSafely("wasm");
+  }
+  if (why !== null) return { why, threads: 0 };
+  const inUse = wasmThreadsInUse();
+  if (inUse < threads && note === "") note = `tfjs reports ${inUse} of ${threads} threads`;
+  const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
+  return { why: null, threads: inUse, simd, ...(note ? { threadsNote: note } : {}) };
+}
+
+async function tryCandidate(candidate: BackendName, requireModule: RequireModule, threads: number): Promise<Attempt> {
+  if (candidate === "tensorflow-gpu" || candidate === "tensorflow") {
+    // Both native packages register the same "tensorflow" backend; only the module differs.
+    const why = nativeUnavailable(nativeModules[candidate], requireModule) ?? (await setBackendSafely("tensorflow"));
+    return { why, threads: availableParallelism() };
+  }
+  if (candidate === "wasm") return tryWasm(requireModule, threads);
+  return { why: await setBackendSafely("cpu"), threads: 1 };
+}
+
+async function select(options: SelectBackendOptions): Promise<BackendReport> {
   const env = options.env ?? process.env;
   const requireModule = options.requireModule ?? ((name: string) => require(name));
-  const forced = options.prefer ?? (env.SUPERNET_BACKEND ? parseBackendName(env.SUPERNET_BACKEND) : undefined);
-  const candidates: BackendName[] = forced ? [forced] : [...backendNames];
-  const reasons: { candidate: BackendName; chosen: boolean; why: string }[] = [];
-  if (forced) reasons.push(...backendNames.filter((b) => b !== forced).map((b) => ({ candidate: b, chosen: false, why: `SUPERNET_BACKEND=${forced}` })));
-  for (const candidate of candidates) {
-    let why: string | null = null;
-    let tfBackend: string = candidate;
-    if (candidate === "tensorflow-gpu" || candidate === "tensorflow") {
-      why = nativeUnavailable(nativeModules[candidate], requireModule);
-      tfBackend = "tensorflow";
-    } else if (candidate === "wasm") {
-      try {
-        requireModule("@tensorflow/tfjs-backend-wasm");
-        registerWasmKernels();
-      } catch (err) {
-        why = `@tensorflow/tfjs-backend-wasm failed to load: ${(err as Error).message}`;
-      }
-    }
-    if (why === null) {
-      try {
-        if (!(await tf.setBackend(tfBackend))) why = `tf.setBackend("${tfBackend}") returned false`;
-        else await tf.ready();
-      } catch (err) {
-        why = `initialising ${tfBackend} failed: ${(err as Error).message}`;
-      }
-    }
-    if (why !== null) {
-      reasons.push({ candidate, chosen: false, why });
-      if (forced) throw new Error(`SUPERNET_BACKEND=${forced} cannot be used: ${why}`);
+  const forcedBy = options.prefer !== undefined ? "options.prefer" : backendEnvVar;
+  const forcedValue = options.prefer ?? (env[backendEnvVar] || undefined);
+  const forced = forcedValue === undefined ? undefined : parseBackendName(forcedValue, forcedBy);
+  const threads = options.threads ?? parseThreads(env[threadsEnvVar], threadsEnvVar);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`options.threads must be a positive integer; got ${threads}`);
+  const reasons: BackendReason[] = [];
+  for (const candidate of backendNames) {
+    if (forced !== undefined && candidate !== forced) {
+      reasons.push({ candidate, outcome: "skipped", why: `${forcedBy}=${forced}` });
       continue;
     }
-    reasons.push({ candidate, chosen: true, why: forced ? `forced by SUPERNET_BACKEND` : "first that works" });
-    cached = { name: candidate, tfBackend: tf.getBackend(), reasons, threads: 1, tfjsVersion: tf.version.tfjs };
-    return cached;
+    const attempt = await tryCandidate(candidate, requireModule, threads);
+    if (attempt.why !== null) {
+      reasons.push({ candidate, outcome: "skipped", why: attempt.why });
+      if (forced !== undefined) throw new Error(`${forcedBy}=${forced} cannot be used: ${attempt.why}`);
+      continue;
+    }
+    reasons.push({ candidate, outcome: "chosen", why: forced !== undefined ? `forced by ${forcedBy}` : "fastest that works" });
+    return {
+      name: candidate,
+      tfBackend: tf.getBackend(),
+      reasons,
+      threads: attempt.threads,
+      ...(attempt.threadsNote !== undefined ? { threadsNote: attempt.threadsNote } : {}),
+      ...(attempt.simd !== undefined ? { simd: attempt.simd } : {}),
+      tfjsVersion: tf.version.tfjs,
+    };
   }
   throw new Error(`no TensorFlow.js backend could be initialised: ${reasons.map((r) => `${r.candidate}: ${r.why}`).join("; ")}`);
 }
 
-/** One line saying which backend is in use and why the others were skipped. */
-export function describeBackend(report: BackendReport): string {
-  const skipped = report.reasons.filter((r) => !r.chosen).map((r) => `${r.candidate} (${r.why})`);
-  return `backend: ${report.name} (tfjs ${report.tfjsVersion}, ${report.threads} thread${report.threads === 1 ? "" : "s"})` + (skipped.length ? `; skipped ${skipped.join("; ")}` : "");
+/** Selects and initialises the backend; the report is cached per process unless `force`. */
+export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendReport> {
+  // Concurrent callers wait for the selection in flight instead of racing tf.setBackend.
+  while (pending) await pending.catch(() => undefined);
+  if (cached && !options.force) {
+    if (tf.getBackend() !== cached.tfBackend) await tf.setBackend(cached.tfBackend);
+    return cached;
+  }
+  pending = select(options);
+  try {
+    cached = await pending;
+    return cached;
+  } finally {
+    pending = null;
+  }
 }

@@ -1,26 +1,12 @@
 /**
- * Backend set-up inside a sweep worker. Each worker is its own process, and tfjs wasm under Node
- * runs one thread per process, so N workers use N cores. The project's `selectBackend` (native >
- * wasm > cpu, SUPERNET_BACKEND honoured) is used when present; the plain wasm/cpu fallback keeps
- * workers usable in a checkout without it.
+ * Backend set-up inside a sweep worker: the project's `selectBackend` (native > wasm > cpu,
+ * SUPERNET_BACKEND honoured) with one wasm thread per worker. The sweep already runs one worker
+ * per core, and several processes each spreading threads over every core run far slower than
+ * one thread each (an attention step measured 12x slower under that contention).
  */
-import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "../backend/index";
 
-/** Initialises the best available backend and returns its name. */
+/** Initialises the best available backend, single-threaded, and returns its name. */
 export async function initWorkerBackend(): Promise<string> {
-  let select: (() => Promise<{ name: string }>) | undefined;
-  try {
-    select = require("../backend/index").selectBackend;
-  } catch {
-    select = undefined;
-  }
-  if (select) return (await select()).name;
-  try {
-    require("@tensorflow/tfjs-backend-wasm");
-    if (await tf.setBackend("wasm")) return "wasm";
-  } catch {
-    // wasm unavailable: cpu is slow but always works.
-  }
-  await tf.setBackend("cpu");
-  return "cpu";
+  return (await selectBackend({ threads: 1 })).name;
 }

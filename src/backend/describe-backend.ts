@@ -1,0 +1,14 @@
+/**
+ * A one-line account of the backend in use, for the first cell of every notebook and the header
+ * of every log: which backend, how many threads, and why each faster one was skipped.
+ */
+import type { BackendReport } from "./select-backend";
+
+/** One line saying which backend is in use and why the others were skipped. */
+export function describeBackend(report: BackendReport): string {
+  const details = [`${report.threads} thread${report.threads === 1 ? "" : "s"}`];
+  if (report.simd) details.push("SIMD");
+  if (report.threadsNote) details.push(`threads: ${report.threadsNote}`);
+  const skipped = report.reasons.filter((r) => r.outcome === "skipped").map((r) => `; skipped ${r.candidate}: ${r.why}`);
+  return `backend: ${report.name} (${details.join(", ")})${skipped.join("")}`;
+}
