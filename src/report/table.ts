@@ -22,8 +22,8 @@ interface ArqueroLike { objects(): object[] }
 interface DanfoLike { columns: string[]; values: unknown[][] }
 
 /** Converts an arquero table, a danfojs DataFrame or an array of rows to rows. */
-export function toRows(table: readonly Row[] | ArqueroLike | DanfoLike): Row[] {
-  if (Array.isArray(table)) return table.slice();
+export function toRows(table: readonly object[] | ArqueroLike | DanfoLike): Row[] {
+  if (Array.isArray(table)) return table.slice() as Row[];
   if (typeof (table as ArqueroLike).objects === "function") return (table as ArqueroLike).objects() as Row[];
   const df = table as DanfoLike;
   if (Array.isArray(df.columns) && Array.isArray(df.values)) {
@@ -80,7 +80,7 @@ export function tableToText(rows: readonly Row[], options: TableOptions = {}): s
 }
 
 /** Displays a table (HTML in the notebook, text elsewhere). */
-export function showTable(table: readonly Row[] | ArqueroLike | DanfoLike, options: TableOptions = {}): void {
+export function showTable(table: readonly object[] | ArqueroLike | DanfoLike, options: TableOptions = {}): void {
   const rows = toRows(table);
   showHtml(tableToHtml(rows, options), tableToText(rows, options));
 }
