@@ -1,9 +1,11 @@
 /**
  * The weights of a Mixture-of-Supernets: the plain supernet's weights except each FFN matrix
  * (fc1, fc2 of every encoder and decoder layer), which becomes a bank of m max-size experts
- * "<layer>.fc1.experts" [m, in, out], plus one router per FFN layer. Experts start as the same
- * Xavier draw plus small independent noise, so at m experts training starts near the plain
- * supernet and the router has something to tell apart.
+ * "<layer>.fc1.experts" [m, in, out], plus one router per FFN layer. Expert 0 is the plain
+ * supernet's own draw (so m = 1 is exactly the plain supernet) and every other expert an
+ * independent Xavier draw. Independent experts matter: with near-equal experts and a uniform
+ * router, Adam moves every expert by the same step and the mixture trains like a single weight,
+ * while the router's gradient <dL/dW, E_i> cannot tell the experts apart.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { SupernetConfig } from "../supernet/config";
@@ -39,8 +41,8 @@ export function initMosParams(config: SupernetConfig, options: MosOptions, rng: 
     for (const fc of ["fc1", "fc2"]) {
       const w = base[`${layer}.${fc}.w`];
       const [inDim, outDim] = w.shape;
-      const noise = m === 1 ? 0 : 0.1 * Math.sqrt(6 / (inDim + outDim));
-      const experts = tf.tidy(() => tf.add(tf.stack(Array.from({ length: m }, () => w)), uniform([m, inDim, outDim], noise, rng)));
+      const limit = Math.sqrt(6 / (inDim + outDim));
+      const experts = tf.tidy(() => tf.stack([w, ...Array.from({ length: m - 1 }, () => uniform([inDim, outDim], limit, rng))]));
       base[`${layer}.${fc}.experts`] = tf.variable(experts, true, uniqueVariableName(`${layer}.${fc}.experts`));
       w.dispose();
       delete base[`${layer}.${fc}.w`];
