@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { listNotebooks, runNotebook } from "../../src/runner/run-notebook";
+import * as ts from "typescript";
 import { decodePng, inkFraction } from "../helpers/png";
 
 // Every curated notebook runs headlessly on the tiny preset: notebooks are tests.
@@ -48,4 +49,32 @@ test("committed notebooks carry no outputs", () => {
     const nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
     for (const cell of nb.cells) assert.deepEqual(cell.outputs ?? [], [], `${path.basename(file)} has stored outputs`);
   }
+});
+
+test("notebook cells write { name: name } for names from earlier cells (tslab drops shorthand properties across cells)", () => {
+  const offenders: string[] = [];
+  for (const file of listNotebooks()) {
+    const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { cell_type: string; source: string | string[] }[] };
+    const earlier = new Set<string>();
+    nb.cells.forEach((cell, index) => {
+      if (cell.cell_type !== "code") return;
+      const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+      const sf = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.ES2022, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isShorthandPropertyAssignment(node) && earlier.has(node.name.text)) offenders.push(`${path.basename(file)} cell ${index}: { ${node.name.text} }`);
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+      for (const st of sf.statements) {
+        if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) earlier.add(d.name.text);
+        if (ts.isImportDeclaration(st)) {
+          const b = st.importClause?.namedBindings;
+          if (b && ts.isNamedImports(b)) for (const e of b.elements) earlier.add(e.name.text);
+          if (b && ts.isNamespaceImport(b)) earlier.add(b.name.text);
+        }
+        if (ts.isFunctionDeclaration(st) && st.name) earlier.add(st.name.text);
+      }
+    });
+  }
+  assert.deepEqual(offenders, []);
 });
