@@ -1,7 +1,8 @@
 /**
- * Published numbers for comparison tables, read from the project's shared folder
- * (../shared/published/*.csv beside the repository, or SUPERNET_PUBLISHED_DIR). Every row keeps
- * its source column; nothing here computes or fills in a number that is not in a file.
+ * Published numbers for comparison tables: the CSVs in data/published/ (a copy of the project's
+ * shared/published/, each row with its source; a test keeps the copy equal to the shared folder
+ * when it sits beside the repository), or SUPERNET_PUBLISHED_DIR. Nothing here computes or
+ * fills in a number that is not in a file.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -10,7 +11,7 @@ import { projectRoot } from "../util/paths";
 
 /** Folder of the published CSV files. */
 export function publishedDir(): string {
-  return process.env.SUPERNET_PUBLISHED_DIR ?? path.resolve(projectRoot, "..", "shared", "published");
+  return process.env.SUPERNET_PUBLISHED_DIR ?? path.join(projectRoot, "data", "published");
 }
 
 /** Rows of one published CSV (all values as strings, empty = unknown), with an error naming the file when it is missing. */
