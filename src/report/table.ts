@@ -19,7 +19,7 @@ export interface TableOptions {
 }
 
 interface ArqueroLike { objects(): object[] }
-interface DanfoLike { columns: string[]; values: unknown[][] }
+interface DanfoLike { readonly columns: readonly string[]; readonly values: unknown; readonly index?: unknown }
 
 /** Converts an arquero table, a danfojs DataFrame or an array of rows to rows. */
 export function toRows(table: readonly object[] | ArqueroLike | DanfoLike): Row[] {
@@ -27,7 +27,10 @@ export function toRows(table: readonly object[] | ArqueroLike | DanfoLike): Row[
   if (typeof (table as ArqueroLike).objects === "function") return (table as ArqueroLike).objects() as Row[];
   const df = table as DanfoLike;
   if (Array.isArray(df.columns) && Array.isArray(df.values)) {
-    return df.values.map((vals) => Object.fromEntries(df.columns.map((c, i) => [c, vals[i]])));
+    // A labelled index (e.g. describe()'s statistic names) becomes the first column.
+    const index = Array.isArray(df.index) ? (df.index as unknown[]) : [];
+    const labelled = index.some((v) => typeof v === "string");
+    return (df.values as unknown[][]).map((vals, r) => ({ ...(labelled ? { "": index[r] } : {}), ...Object.fromEntries(df.columns.map((c, i) => [c, vals[i]])) }));
   }
   throw new Error("table must be an array of rows, an arquero table or a danfojs DataFrame");
 }
