@@ -9,7 +9,7 @@ import type { Arch, SearchSpace } from "../space/types";
 import { defineSpace } from "../space/validate-space";
 import { validateArch } from "../space/validate-arch";
 import { SupernetConfig, makeSupernetConfig } from "./config";
-import { SupernetParams, paramShapes, uniqueVariableName } from "./params";
+import { SupernetParams, archWeightShapes, uniqueVariableName } from "./params";
 import { Supernet, WeightSharingModel, createSupernet, wrapSupernet } from "./supernet";
 
 const uniqueSorted = (xs: readonly number[]) => Array.from(new Set(xs)).sort((a, b) => a - b);
@@ -31,44 +31,9 @@ export function singletonSpace(arch: Arch, qkvDim: number, name = "standalone"):
   });
 }
 
-/** Exact shapes of every weight `arch` uses, by name. */
+/** Exact shapes of every weight `arch` uses, by name (each a leading block of the shared weight of that name). */
 export function subnetShapes(config: SupernetConfig, arch: Arch): Record<string, number[]> {
-  const dE = arch.encoder.embedDim;
-  const dD = arch.decoder.embedDim;
-  const qkv = config.space.qkvDim;
-  const shapes: Record<string, number[]> = { embed: [config.vocabSize, Math.max(dE, dD)] };
-  const full = paramShapes(config);
-  const set = (name: string, shape: number[]) => {
-    if (!full[name]) throw new Error(`subnetShapes: the supernet has no weight ${name}`);
-    shapes[name] = shape;
-  };
-  const linear = (name: string, i: number, o: number) => (set(`${name}.w`, [i, o]), set(`${name}.b`, [o]));
-  const norm = (name: string, d: number) => (set(`${name}.g`, [d]), set(`${name}.b`, [d]));
-  const attn = (name: string, q: number, kv: number, out: number) => {
-    linear(`${name}.q`, q, qkv);
-    linear(`${name}.k`, kv, qkv);
-    linear(`${name}.v`, kv, qkv);
-    linear(`${name}.o`, qkv, out);
-  };
-  for (let l = 0; l < arch.encoder.numLayers; l++) {
-    norm(`enc.${l}.ln1`, dE);
-    attn(`enc.${l}.selfAttn`, dE, dE, dE);
-    norm(`enc.${l}.ln2`, dE);
-    linear(`enc.${l}.fc1`, dE, arch.encoder.ffnDim[l]);
-    linear(`enc.${l}.fc2`, arch.encoder.ffnDim[l], dE);
-  }
-  norm("enc.ln", dE);
-  for (let l = 0; l < arch.decoder.numLayers; l++) {
-    norm(`dec.${l}.ln1`, dD);
-    attn(`dec.${l}.selfAttn`, dD, dD, dD);
-    norm(`dec.${l}.ln2`, dD);
-    attn(`dec.${l}.crossAttn`, dD, dE, dD);
-    norm(`dec.${l}.ln3`, dD);
-    linear(`dec.${l}.fc1`, dD, arch.decoder.ffnDim[l]);
-    linear(`dec.${l}.fc2`, arch.decoder.ffnDim[l], dD);
-  }
-  norm("dec.ln", dD);
-  return shapes;
+  return archWeightShapes(config.vocabSize, config.space.qkvDim, arch);
 }
 
 /** A standalone copy of `arch`'s weights; its logits equal the supernet's for that arch. */

@@ -6,20 +6,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../util/rng";
-import { SupernetConfig, maxEmbedDim } from "./config";
+import { largestArch } from "../space/named-archs";
+import type { Arch } from "../space/types";
+import type { SupernetConfig } from "./config";
 
 /** Named shared weights. */
 export type SupernetParams = Record<string, tf.Variable>;
 
-/** Shapes of every shared weight, by name (derived from the config, never kept by hand). */
-export function paramShapes(config: SupernetConfig): Record<string, number[]> {
-  const { space } = config;
-  const dE = Math.max(...space.encoder.embedDim);
-  const dD = Math.max(...space.decoder.embedDim);
-  const qkv = space.qkvDim;
-  const fE = Math.max(...space.encoder.ffnDim);
-  const fD = Math.max(...space.decoder.ffnDim);
-  const shapes: Record<string, number[]> = { embed: [config.vocabSize, maxEmbedDim(space)] };
+/** Shapes of the weights an encoder-decoder of `arch`'s sizes has, by name (one definition for supernet and subnet). */
+export function archWeightShapes(vocabSize: number, qkvDim: number, arch: Arch): Record<string, number[]> {
+  const dE = arch.encoder.embedDim;
+  const dD = arch.decoder.embedDim;
+  const shapes: Record<string, number[]> = { embed: [vocabSize, Math.max(dE, dD)] };
   const linear = (name: string, inDim: number, outDim: number) => {
     shapes[`${name}.w`] = [inDim, outDim];
     shapes[`${name}.b`] = [outDim];
@@ -29,30 +27,35 @@ export function paramShapes(config: SupernetConfig): Record<string, number[]> {
     shapes[`${name}.b`] = [dim];
   };
   const attention = (name: string, qIn: number, kvIn: number, outDim: number) => {
-    linear(`${name}.q`, qIn, qkv);
-    linear(`${name}.k`, kvIn, qkv);
-    linear(`${name}.v`, kvIn, qkv);
-    linear(`${name}.o`, qkv, outDim);
+    linear(`${name}.q`, qIn, qkvDim);
+    linear(`${name}.k`, kvIn, qkvDim);
+    linear(`${name}.v`, kvIn, qkvDim);
+    linear(`${name}.o`, qkvDim, outDim);
   };
-  for (let l = 0; l < Math.max(...space.encoder.numLayers); l++) {
+  for (let l = 0; l < arch.encoder.numLayers; l++) {
     norm(`enc.${l}.ln1`, dE);
     attention(`enc.${l}.selfAttn`, dE, dE, dE);
     norm(`enc.${l}.ln2`, dE);
-    linear(`enc.${l}.fc1`, dE, fE);
-    linear(`enc.${l}.fc2`, fE, dE);
+    linear(`enc.${l}.fc1`, dE, arch.encoder.ffnDim[l]);
+    linear(`enc.${l}.fc2`, arch.encoder.ffnDim[l], dE);
   }
   norm("enc.ln", dE);
-  for (let l = 0; l < Math.max(...space.decoder.numLayers); l++) {
+  for (let l = 0; l < arch.decoder.numLayers; l++) {
     norm(`dec.${l}.ln1`, dD);
     attention(`dec.${l}.selfAttn`, dD, dD, dD);
     norm(`dec.${l}.ln2`, dD);
     attention(`dec.${l}.crossAttn`, dD, dE, dD);
     norm(`dec.${l}.ln3`, dD);
-    linear(`dec.${l}.fc1`, dD, fD);
-    linear(`dec.${l}.fc2`, fD, dD);
+    linear(`dec.${l}.fc1`, dD, arch.decoder.ffnDim[l]);
+    linear(`dec.${l}.fc2`, arch.decoder.ffnDim[l], dD);
   }
   norm("dec.ln", dD);
   return shapes;
+}
+
+/** Shapes of every shared weight, by name: those of the space's largest arch (derived, never kept by hand). */
+export function paramShapes(config: SupernetConfig): Record<string, number[]> {
+  return archWeightShapes(config.vocabSize, config.space.qkvDim, largestArch(config.space));
 }
 
 function initValues(name: string, shape: number[], rng: Rng): Float32Array {

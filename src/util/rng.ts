@@ -1,6 +1,7 @@
 /**
  * Seeded pseudo-random numbers. Every stochastic function in the library takes an `Rng`
- * so that a figure or a search can be regenerated from its seed; nothing calls Math.random.
+ * so that a figure or a search can be regenerated from its seed; nothing uses the global,
+ * unseeded generator.
  * The generator is sfc32 (small fast counter), seeded through splitmix32, whose 128-bit state
  * is serialisable for checkpoints.
  */
