@@ -37,7 +37,7 @@ export interface TranslationPreset {
 /** The translation presets (frozen). */
 export const translationPresets: Readonly<Record<PresetName, TranslationPreset>> = Object.freeze({
   tiny: { space: "tiny", vocabSize: 1000, trainPairs: 3000, validPairs: 96, maxLen: 40, maxTokens: 1024, supernetUpdates: 60, standaloneUpdates: 40, comparisonUpdates: 30, fixedSubnets: 4, probeAnchors: 3, lr: 3e-3, warmupUpdates: 10 },
-  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 200, maxLen: 64, maxTokens: 1024, supernetUpdates: 400, standaloneUpdates: 150, comparisonUpdates: 150, fixedSubnets: 8, probeAnchors: 8, lr: 1.5e-3, warmupUpdates: 60 },
+  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 200, maxLen: 64, maxTokens: 1024, supernetUpdates: 400, standaloneUpdates: 150, comparisonUpdates: 100, fixedSubnets: 6, probeAnchors: 6, lr: 1.5e-3, warmupUpdates: 60 },
   paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, comparisonUpdates: 40000, fixedSubnets: 20, probeAnchors: 32, lr: 1e-3, warmupUpdates: 4000 },
 });
 

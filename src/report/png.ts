@@ -43,9 +43,12 @@ async function getPage(): Promise<Page> {
   return pagePromise;
 }
 
+let busy = 0;
+
 function scheduleClose(): void {
   if (idleTimer) clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => void closePngRenderer(), 20_000);
+  // A long synchronous cell can make this timer overdue; it must never close a page in use.
+  idleTimer = setTimeout(() => busy === 0 && void closePngRenderer(), 20_000);
   idleTimer.unref();
 }
 
@@ -59,6 +62,23 @@ export async function closePngRenderer(): Promise<void> {
 
 /** Renders a figure to PNG bytes at its layout size times `scale`. */
 export async function renderPng(spec: FigureSpec, scale = 1): Promise<Buffer> {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = null;
+  busy++;
+  try {
+    return await renderOnce(spec, scale);
+  } catch (err) {
+    // A browser that died between figures is started again, once.
+    if (!/closed|crashed|disconnected/i.test((err as Error).message)) throw err;
+    await closePngRenderer();
+    return await renderOnce(spec, scale);
+  } finally {
+    busy--;
+    scheduleClose();
+  }
+}
+
+async function renderOnce(spec: FigureSpec, scale: number): Promise<Buffer> {
   const page = await getPage();
   const width = Number(spec.layout.width ?? figureDefaults.width);
   const height = Number(spec.layout.height ?? figureDefaults.height);
@@ -75,6 +95,5 @@ export async function renderPng(spec: FigureSpec, scale = 1): Promise<Buffer> {
     },
     { data: spec.data, layout: spec.layout, width, height, scale },
   );
-  scheduleClose();
   return Buffer.from(dataUrl.slice(dataUrl.indexOf(",") + 1), "base64");
 }
