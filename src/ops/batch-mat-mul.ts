@@ -51,5 +51,43 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, 
   assertSameSize("batchMatMul", `inner dimensions of a [${a.shape}] (transposeA=${transposeA}) and b [${b.shape}] (transposeB=${transposeB})`, inner, innerB);
   if (!xnnBatchMatMulAvailable()) return tf.matMul(a, b, transposeA, transposeB);
   registerGradient();
+  return withTransposes(transposeA, transposeB)(a, b);
+}
+
+/** op(a)·op(b) on the plain kernel, transposing explicitly; not differentiated. */
+function product(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: boolean): tf.Tensor3D {
   return tf.tidy(() => plainBatchMatMul(transposeA ? t3(a) : a, transposeB ? t3(b) : b));
+}
+
+type Product = (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+const withTransposesCache = new Map<string, Product>();
+
+/**
+ * op(a)·op(b) with a gradient written on the original operands, so that backward transposes
+ * only what it must: for scores = q·k^T, dq = dy·k needs no copy at all, where differentiating
+ * through the explicit transpose would transpose k back and transpose dk' again. Every product
+ * of the forward or backward pass costs at most two explicit transposes.
+ */
+function withTransposes(transposeA: boolean, transposeB: boolean): Product {
+  const key = `${transposeA}${transposeB}`;
+  let f = withTransposesCache.get(key);
+  if (f === undefined) {
+    const grad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([a, b]);
+      return {
+        value: product(a as tf.Tensor3D, b as tf.Tensor3D, transposeA, transposeB),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [x, y] = saved as tf.Tensor3D[];
+          const g = dy as tf.Tensor3D;
+          if (!transposeA && !transposeB) return [product(g, y, false, true), product(x, g, true, false)];
+          if (!transposeA && transposeB) return [product(g, y, false, false), product(g, x, true, false)];
+          if (transposeA && !transposeB) return [product(y, g, false, true), product(x, g, false, false)];
+          return [product(y, g, true, true), product(g, x, true, true)];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    f = (a, b) => grad(a, b) as tf.Tensor3D;
+    withTransposesCache.set(key, f);
+  }
+  return f;
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { batchMatMul } from "../../src/ops/index";
+import { batchMatMulTuning } from "../../src/ops/batch-mat-mul-kernel";
 import { Rng } from "../../src/util/rng";
 import { assertAllClose, assertNoLeak, autodiffGradients, numericGradients, projection, randomTensor, recordKernelCalls } from "./grad-check";
 
@@ -61,6 +62,33 @@ test("on wasm, attention-shaped batchMatMul matches tf.matMul and never runs tfj
     autodiffGradients(theirs, [q, k, v], r).forEach((g, i) => assertAllClose(grads[i], g, 1e-4, `grad ${i} vs tf`));
   });
   tf.dispose([q, k, v]);
+});
+
+test("on wasm, the SIMD and XNNPACK routes agree with tf.matMul on odd and edge shapes", async () => {
+  await tf.setBackend("wasm");
+  const rng = new Rng(33);
+  const saved = batchMatMulTuning.simdMaxRows;
+  try {
+    // [batch, M, K, N]: edge blocks that overlap in both directions, the smallest block, K = 1.
+    for (const [batch, m, k, n] of [[3, 7, 5, 13], [2, 4, 3, 8], [2, 9, 1, 17]]) {
+      const a = randomTensor(rng, [batch, m, k]) as tf.Tensor3D;
+      const b = randomTensor(rng, [batch, k, n]) as tf.Tensor3D;
+      for (const rows of [0, 64]) {
+        batchMatMulTuning.simdMaxRows = rows;
+        const ours = (x: tf.Tensor, y: tf.Tensor) => batchMatMul(x as tf.Tensor3D, y as tf.Tensor3D);
+        const theirs = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y);
+        assertNoLeak(`[${batch},${m},${k}]x[${k},${n}] simdMaxRows ${rows}`, () => {
+          assertAllClose(tf.tidy(() => ours(a, b).dataSync()), tf.tidy(() => theirs(a, b).dataSync()), 1e-5, "forward");
+          const r = projection(rng, ours, [a, b]);
+          const reference = autodiffGradients(theirs, [a, b], r);
+          autodiffGradients(ours, [a, b], r).forEach((g, i) => assertAllClose(g, reference[i], 1e-5, `grad ${i} vs tf`));
+        });
+      }
+      tf.dispose([a, b]);
+    }
+  } finally {
+    batchMatMulTuning.simdMaxRows = saved;
+  }
 });
 
 test("batchMatMul names the argument and the value when shapes are wrong", async () => {
