@@ -1,5 +1,11 @@
-// Starts the tslab kernel (tslab 1.0.22, pinned) with one repair to how it drives TypeScript's
-// watch compiler. tslab gives the compiler a single timer slot and aborts a cell ("Unexpected
+// Starts the tslab kernel (tslab 1.0.22, pinned) with two repairs.
+//
+// 1. zeromq 6 refuses a send on a socket whose previous send has not completed ("Socket is busy
+// writing", EBUSY), and tslab fires sends without waiting. Frequent display updates (progress
+// bars) from a long synchronous cell then collide with tslab's own status messages and the
+// kernel dies. Sends are serialised per socket here: one goes out at once, later ones queue.
+//
+// 2. The TypeScript watch compiler: tslab gives the compiler a single timer slot and aborts a cell ("Unexpected
 // pending rebuildTimer") when a second timer is requested before its next compile. TypeScript
 // requests one whenever a watched directory changes (it schedules "invalidate failed lookups"
 // beside "update program"), and it watches the project root: a checkpoint or figure written by
@@ -43,6 +49,30 @@ const timerQueue = `let rebuildTimer = null;
         if (rebuildTimer && rebuildTimer.pending.every((h) => h.cancelled)) rebuildTimer = null;
     };
     `;
+
+const zmq = require("zeromq");
+let socketProto = zmq.Publisher.prototype;
+while (socketProto && !Object.prototype.hasOwnProperty.call(socketProto, "send")) socketProto = Object.getPrototypeOf(socketProto);
+if (socketProto) {
+  const send = socketProto.send;
+  const pending = new WeakMap();
+  // The native method is read-only but configurable: replace it with defineProperty.
+  Object.defineProperty(socketProto, "send", {
+    configurable: true,
+    writable: false,
+    value: function (message) {
+      const before = pending.get(this);
+      const sent = before ? before.catch(() => undefined).then(() => send.call(this, message)) : send.call(this, message);
+      const tracked = sent.finally(() => {
+        if (pending.get(this) === tracked) pending.delete(this);
+      });
+      pending.set(this, tracked);
+      return tracked;
+    },
+  });
+} else {
+  process.stderr.write("tslab-kernel: zeromq's Socket.send not found; sends are not serialised\n");
+}
 
 const converterFile = require.resolve("tslab/dist/converter.js");
 const compile = Module.prototype._compile;

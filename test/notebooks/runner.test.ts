@@ -30,3 +30,14 @@ test("a bad preset is rejected with the allowed values", () => {
   assert.equal(run.status, 2);
   assert.match(run.stderr, /--preset must be one of tiny, small, paper; got "huge"/);
 });
+
+test("a cell that floods display updates (progress bars in a synchronous loop) does not kill the kernel", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "nb-flood-"));
+  const run = spawnSync("npx", ["--no-install", "tsx", "scripts/run-notebooks.ts", "test/fixtures/notebooks/display-flood.ipynb", "--preset", "tiny", "--out", out], { cwd: root, encoding: "utf8", timeout: 180_000 });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  const executed = JSON.parse(fs.readFileSync(path.join(out, "display-flood.ipynb"), "utf8")) as { cells: { outputs?: { text?: string[]; data?: Record<string, string[]> }[] }[] };
+  const bars = (executed.cells[0].outputs ?? []).map((o) => (o.data?.["text/plain"] ?? []).join(""));
+  assert.equal(bars.length, 3, "one display per progress bar, updated in place");
+  for (const bar of bars) assert.match(bar, /300\/300 \(100%\)/);
+  assert.match((executed.cells[1].outputs ?? []).flatMap((o) => o.text ?? []).join(""), /after/);
+});
