@@ -100,3 +100,18 @@ export function recordKernelCalls(kernelName: string, backendName: string, body:
   }
   return calls;
 }
+
+/** Asserts `ours` equals the tfjs oracle `theirs` forward, and its gradients match the oracle's and central differences. */
+export function assertMatchesOracle(ours: Op, theirs: Op, xs: tf.Tensor[], rng: Rng): void {
+  assertNoLeak("forward and gradients", () => {
+    assertAllClose(tf.tidy(() => ours(...xs).dataSync()), tf.tidy(() => theirs(...xs).dataSync()), 1e-5, "forward");
+    const r = projection(rng, ours, xs);
+    const grads = autodiffGradients(ours, xs, r);
+    const reference = autodiffGradients(theirs, xs, r);
+    const numeric = numericGradients(ours, xs, r);
+    grads.forEach((g, i) => {
+      assertAllClose(g, reference[i], 1e-5, `grad ${i} vs tf`);
+      assertAllClose(g, numeric[i], 1e-3, `grad ${i} vs central differences`);
+    });
+  });
+}
