@@ -44,7 +44,7 @@ export interface TrainedMethod {
 }
 
 /** Trains one supernet with `method`. */
-export function trainWithMethod(method: MethodName, options: MethodOptions): TrainedMethod {
+export async function trainWithMethod(method: MethodName, options: MethodOptions): Promise<TrainedMethod> {
   if (!(methodNames as readonly string[]).includes(method)) throw new Error(`unknown method "${method}"; methods: ${methodNames.join(", ")}`);
   const space = options.config.space;
   const model = method === "mos-sandwich" ? createMos(options.config, {}, options.seed) : createSupernet(options.config, options.seed);
@@ -53,7 +53,7 @@ export function trainWithMethod(method: MethodName, options: MethodOptions): Tra
   else sampler = makeSampler(method === "uniform" ? "uniform" : "sandwich", space);
   const hook = method === "magic-t+a" ? magicA(largestArch(space)) : undefined;
   const every = options.anchorEvery ?? Math.max(1, Math.floor(options.updates / 10));
-  const { rows, state } = trainSupernet(model, options.data, {
+  const { rows, state } = await trainSupernet(model, options.data, {
     sampler,
     updates: options.updates,
     schedule: options.schedule,

@@ -81,3 +81,11 @@ export function progress(total: number, options: ProgressOptions = {}): Progress
     },
   };
 }
+
+/**
+ * Lets pending display messages go out: a long loop awaits this between steps, because a
+ * notebook kernel only sends while the event loop turns.
+ */
+export function yieldToDisplays(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

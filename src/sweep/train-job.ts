@@ -32,14 +32,14 @@ export interface SweepJobInput {
 }
 
 /** Trains and evaluates the job's arch; `backend` is only recorded. */
-export function trainSweepJob(input: SweepJobInput, backend: string): SweepRecord {
+export async function trainSweepJob(input: SweepJobInput, backend: string): Promise<SweepRecord> {
   const started = Date.now();
   const { settings, job } = input;
   const data = loadTranslationData(settings.data);
   const arch = archFromKey(job.arch, settings.space);
   const parent = makeSupernetConfig(settings.space, data.tokenizer.vocabSize, settings.supernet);
   const config = makeTrainConfig({ ...settings.train, seed: job.seed });
-  const { model, rows } = trainStandalone(parent, arch, data, config, input.spec.updates, { seed: job.seed, label: job.id, showProgress: false });
+  const { model, rows } = await trainStandalone(parent, arch, data, config, input.spec.updates, { seed: job.seed, label: job.id, showProgress: false });
   const [result] = evaluateSubnets(model, [arch], data, { bleu: settings.bleu, space: settings.space });
   disposeParams(model.params);
   const losses = rows.filter((r) => r.metric === "train_loss");

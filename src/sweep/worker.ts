@@ -14,7 +14,7 @@ export async function runWorkerJob(inputFile: string): Promise<void> {
   const input = JSON.parse(fs.readFileSync(inputFile, "utf8")) as SweepJobInput;
   if (input.format !== jobInputFormat) throw new Error(`${inputFile} is not a ${jobInputFormat} file`);
   const backend = await initWorkerBackend();
-  atomicWriteJson(input.resultFile, trainSweepJob(input, backend));
+  atomicWriteJson(input.resultFile, await trainSweepJob(input, backend));
 }
 
 if (require.main === module) {

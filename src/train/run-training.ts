@@ -8,7 +8,7 @@ import { archKey } from "../space/arch-key";
 import type { ArchSampler } from "../space/samplers";
 import type { Arch } from "../space/types";
 import { evaluateLoss } from "../eval/validation-loss";
-import { progress } from "../report/progress";
+import { progress, yieldToDisplays } from "../report/progress";
 import type { WeightSharingModel } from "../supernet/supernet";
 import { LossHook, MetricRow, StepResult, TrainConfig, TrainerState, stepRows, trainStep } from "./trainer";
 
@@ -32,8 +32,12 @@ export interface RunTrainingOptions {
   readonly onStep?: (result: StepResult) => void;
 }
 
-/** Runs `options.updates` updates and returns metric rows (training losses every update, validation periodically). */
-export function runTraining(model: WeightSharingModel, state: TrainerState, config: TrainConfig, sampler: ArchSampler, options: RunTrainingOptions): MetricRow[] {
+/**
+ * Runs `options.updates` updates and returns metric rows (training losses every update,
+ * validation periodically). Async so that the event loop turns between updates: a notebook's
+ * progress display is sent while the cell runs, not all at once when it ends.
+ */
+export async function runTraining(model: WeightSharingModel, state: TrainerState, config: TrainConfig, sampler: ArchSampler, options: RunTrainingOptions): Promise<MetricRow[]> {
   const rows: MetricRow[] = [];
   const bar = options.showProgress === false ? null : progress(options.updates, { label: options.label ?? "train", unit: "upd" });
   const validate = () => {
@@ -69,6 +73,7 @@ export function runTraining(model: WeightSharingModel, state: TrainerState, conf
     options.onStep?.(result);
     if (options.validateEvery && state.step % options.validateEvery === 0) validate();
     bar?.update(done + 1, { loss: recentLoss, lr: result.lr });
+    await yieldToDisplays();
   }
   if (!options.validateEvery || state.step % options.validateEvery !== 0) validate();
   bar?.finish({ loss: recentLoss, tokens: seen });

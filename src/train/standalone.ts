@@ -18,10 +18,10 @@ export interface StandaloneResult {
 }
 
 /** Trains `arch` from a fresh initialisation for `updates` updates. */
-export function trainStandalone(parent: SupernetConfig, arch: Arch, data: TranslationData, config: TrainConfig, updates: number, options: { seed?: number; label?: string; showProgress?: boolean } = {}): StandaloneResult {
+export async function trainStandalone(parent: SupernetConfig, arch: Arch, data: TranslationData, config: TrainConfig, updates: number, options: { seed?: number; label?: string; showProgress?: boolean } = {}): Promise<StandaloneResult> {
   const model = createStandalone(parent, arch, options.seed ?? config.seed);
   const state = createTrainerState(config);
-  const rows = runTraining(model, state, config, fixedSampler([arch]), {
+  const rows = await runTraining(model, state, config, fixedSampler([arch]), {
     updates,
     batchesForEpoch: (epoch) => data.batchesForEpoch(epoch),
     label: options.label ?? "standalone",

@@ -25,10 +25,10 @@ export interface TrainSupernetOptions {
 }
 
 /** Trains `model` in place; returns its metric rows, final state and config. */
-export function trainSupernet(model: WeightSharingModel, data: TranslationData, options: TrainSupernetOptions): { rows: MetricRow[]; state: TrainerState; config: TrainConfig } {
+export async function trainSupernet(model: WeightSharingModel, data: TranslationData, options: TrainSupernetOptions): Promise<{ rows: MetricRow[]; state: TrainerState; config: TrainConfig }> {
   const config = makeTrainConfig({ schedule: options.schedule, seed: options.seed });
   const state = createTrainerState(config);
-  const rows = runTraining(model, state, config, options.sampler, {
+  const rows = await runTraining(model, state, config, options.sampler, {
     updates: options.updates,
     batchesForEpoch: (epoch) => data.batchesForEpoch(epoch),
     validBatches: data.validBatches,

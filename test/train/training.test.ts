@@ -13,13 +13,13 @@ useBackend();
 const data = loadTranslationData({ vocabSize: 1000, trainPairs: 600, validPairs: 48, maxLen: 32, maxTokens: 640, seed: 3 });
 const space = getSpace("tiny");
 
-test("a tiny supernet trained with the sandwich rule lowers the validation loss of its largest and smallest subnets", () => {
+test("a tiny supernet trained with the sandwich rule lowers the validation loss of its largest and smallest subnets", async () => {
   const model = createSupernet(makeSupernetConfig(space, data.tokenizer.vocabSize, { dropout: 0.1 }), 1);
   const config = makeTrainConfig({ schedule: { kind: "cosine", lr: 3e-3, warmupInitLr: 1e-4, warmupUpdates: 5, maxUpdates: 30, minLr: 3e-4 }, seed: 2 });
   const state = createTrainerState(config);
   const archs = [largestArch(space), smallestArch(space)];
   const before = archs.map((a) => evaluateLoss(model, a, data.validBatches).loss);
-  runTraining(model, state, config, sandwichSampler(space), { updates: 30, batchesForEpoch: data.batchesForEpoch, showProgress: false });
+  await runTraining(model, state, config, sandwichSampler(space), { updates: 30, batchesForEpoch: data.batchesForEpoch, showProgress: false });
   const after = archs.map((a) => evaluateLoss(model, a, data.validBatches).loss);
   assert.equal(state.step, 30);
   for (let i = 0; i < 2; i++) assert.ok(after[i] < before[i] - 0.5, `arch ${i}: ${before[i]} -> ${after[i]}`);
