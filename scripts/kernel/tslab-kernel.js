@@ -2,8 +2,8 @@
 //
 // 1. zeromq 6 refuses a send on a socket whose previous send has not completed ("Socket is busy
 // writing", EBUSY), and tslab fires sends without waiting. Frequent display updates (progress
-// bars) from a long synchronous cell then collide with tslab's own status messages and the
-// kernel dies. Sends are serialised per socket here: one goes out at once, later ones queue.
+// bars) then collide with tslab's own status messages and the kernel dies. Sends are serialised
+// per socket (send-queue.js): one goes out at once, later ones queue, and shutdown waits for them.
 //
 // 2. The TypeScript watch compiler: tslab gives the compiler a single timer slot and aborts a cell ("Unexpected
 // pending rebuildTimer") when a second timer is requested before its next compile. TypeScript
@@ -50,29 +50,12 @@ const timerQueue = `let rebuildTimer = null;
     };
     `;
 
+const { serialiseSends, closeAfterSends } = require("./send-queue");
 const zmq = require("zeromq");
 let socketProto = zmq.Publisher.prototype;
 while (socketProto && !Object.prototype.hasOwnProperty.call(socketProto, "send")) socketProto = Object.getPrototypeOf(socketProto);
-if (socketProto) {
-  const send = socketProto.send;
-  const pending = new WeakMap();
-  // The native method is read-only but configurable: replace it with defineProperty.
-  Object.defineProperty(socketProto, "send", {
-    configurable: true,
-    writable: false,
-    value: function (message) {
-      const before = pending.get(this);
-      const sent = before ? before.catch(() => undefined).then(() => send.call(this, message)) : send.call(this, message);
-      const tracked = sent.finally(() => {
-        if (pending.get(this) === tracked) pending.delete(this);
-      });
-      pending.set(this, tracked);
-      return tracked;
-    },
-  });
-} else {
-  process.stderr.write("tslab-kernel: zeromq's Socket.send not found; sends are not serialised\n");
-}
+const pending = socketProto ? serialiseSends(socketProto) : null;
+if (!pending) process.stderr.write("tslab-kernel: zeromq's Socket.send not found; sends are not serialised\n");
 
 const converterFile = require.resolve("tslab/dist/converter.js");
 const compile = Module.prototype._compile;
@@ -85,5 +68,10 @@ Module.prototype._compile = function (content, filename) {
   }
   return compile.call(this, content, filename);
 };
+
+// Required only here, after the converter patch above is in place (jupyter.js loads it).
+const server = require("tslab/dist/jupyter.js").ZmqServer;
+if (pending && server && typeof server.prototype.close === "function") closeAfterSends(server.prototype, pending);
+else if (pending) process.stderr.write("tslab-kernel: tslab's ZmqServer.close not found; shutdown does not wait for queued sends\n");
 
 require("tslab/dist/main.js").main();

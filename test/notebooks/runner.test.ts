@@ -40,4 +40,6 @@ test("a cell that floods display updates (progress bars in a synchronous loop) d
   assert.equal(bars.length, 3, "one display per progress bar, updated in place");
   for (const bar of bars) assert.match(bar, /300\/300 \(100%\)/);
   assert.match((executed.cells[1].outputs ?? []).flatMap((o) => o.text ?? []).join(""), /after/);
+  // Sends still queued at shutdown must go out before the sockets close, not fail on them.
+  assert.doesNotMatch(run.stdout + run.stderr, /Socket is closed|EBADF|Error:/);
 });
