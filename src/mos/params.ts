@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { SupernetConfig } from "../supernet/config";
-import { SupernetParams, initSupernetParams, uniqueVariableName } from "../supernet/params";
+import { SupernetParams, initSupernetParams, variableFrom } from "../supernet/params";
 import { featureNames } from "../space/features";
 import { Rng } from "../util/rng";
 import type { MosOptions } from "./config";
@@ -43,7 +43,7 @@ export function initMosParams(config: SupernetConfig, options: MosOptions, rng: 
       const [inDim, outDim] = w.shape;
       const limit = Math.sqrt(6 / (inDim + outDim));
       const experts = tf.tidy(() => tf.stack([w, ...Array.from({ length: m - 1 }, () => uniform([inDim, outDim], limit, rng))]));
-      base[`${layer}.${fc}.experts`] = tf.variable(experts, true, uniqueVariableName(`${layer}.${fc}.experts`));
+      base[`${layer}.${fc}.experts`] = variableFrom(experts, `${layer}.${fc}.experts`);
       w.dispose();
       delete base[`${layer}.${fc}.w`];
     }
@@ -52,7 +52,7 @@ export function initMosParams(config: SupernetConfig, options: MosOptions, rng: 
     const h = options.routerHidden;
     const out = routerOutputs(options, fc1Out, fc2Out);
     const f = featureNames.length;
-    const add = (name: string, t: tf.Tensor) => (base[name] = tf.variable(t, true, uniqueVariableName(name)));
+    const add = (name: string, t: tf.Tensor) => (base[name] = variableFrom(t, name));
     add(`${layer}.router.w1`, uniform([f, h], Math.sqrt(6 / (f + h)), rng));
     add(`${layer}.router.b1`, tf.zeros([h]));
     // Zero output weights: every arch starts with uniform expert weights.

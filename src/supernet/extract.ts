@@ -9,7 +9,7 @@ import type { Arch, SearchSpace } from "../space/types";
 import { defineSpace } from "../space/validate-space";
 import { validateArch } from "../space/validate-arch";
 import { SupernetConfig, makeSupernetConfig } from "./config";
-import { SupernetParams, archWeightShapes, uniqueVariableName } from "./params";
+import { SupernetParams, archWeightShapes, variableFrom } from "./params";
 import { Supernet, WeightSharingModel, createSupernet, wrapSupernet } from "./supernet";
 
 const uniqueSorted = (xs: readonly number[]) => Array.from(new Set(xs)).sort((a, b) => a - b);
@@ -42,7 +42,7 @@ export function extractSubnet(model: WeightSharingModel, arch: Arch): Supernet {
   const params: SupernetParams = {};
   for (const [name, shape] of Object.entries(subnetShapes(model.config, arch))) {
     const w = model.params[name];
-    params[name] = tf.variable(tf.tidy(() => tf.slice(w, shape.map(() => 0), shape)), true, uniqueVariableName(name));
+    params[name] = variableFrom(tf.slice(w, shape.map(() => 0), shape), name);
   }
   const config = makeSupernetConfig(singletonSpace(arch, model.config.space.qkvDim), model.config.vocabSize, {
     dropout: model.config.dropout,

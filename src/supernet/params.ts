@@ -83,11 +83,21 @@ export function uniqueVariableName(name: string): string {
   return `${name}#${++variableCount}`;
 }
 
+/**
+ * A trainable variable made from `initial`, which is disposed: a variable shares the tensor's
+ * data but does not own the tensor, so keeping it would hold the memory after the variable goes.
+ */
+export function variableFrom(initial: tf.Tensor, name: string): tf.Variable {
+  const v = tf.variable(initial, true, uniqueVariableName(name));
+  initial.dispose();
+  return v;
+}
+
 /** Fresh shared weights, deterministic in the seed of `rng`. */
 export function initSupernetParams(config: SupernetConfig, rng: Rng): SupernetParams {
   const params: SupernetParams = {};
   for (const [name, shape] of Object.entries(paramShapes(config))) {
-    params[name] = tf.variable(tf.tensor(initValues(name, shape, rng), shape, "float32"), true, uniqueVariableName(name));
+    params[name] = variableFrom(tf.tensor(initValues(name, shape, rng), shape, "float32"), name);
   }
   return params;
 }
