@@ -6,3 +6,4 @@ export * from "./run-training";
 export * from "./checkpoint/index";
 export * from "./standalone";
 export * from "./train-supernet";
+export * from "./restore-or-train";
