@@ -12,6 +12,7 @@ export * from "./interference/index";
 export * from "./sweep/index";
 export * from "./estimator/index";
 export * from "./report/index";
+export * from "./search/index";
 export * from "./space/index";
 export * from "./stats/index";
 export * from "./supernet/index";

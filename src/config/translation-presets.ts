@@ -29,6 +29,13 @@ export interface TranslationPreset {
   readonly fixedSubnets: number;
   /** Anchors of the interference probes (each gives maxChanges pairs). */
   readonly probeAnchors: number;
+  /** Architecture search (notebook 05): measured archs the latency predictor is fitted on. */
+  readonly latencySamples: number;
+  /** Evolution population (split 1:2:2 into parents, mutants, crossovers as in HAT) and iterations. */
+  readonly searchPopulation: number;
+  readonly searchIterations: number;
+  /** Validation batches each candidate's inherited loss is measured on. */
+  readonly searchBatches: number;
   /** Peak learning rate and warmup. */
   readonly lr: number;
   readonly warmupUpdates: number;
@@ -36,9 +43,9 @@ export interface TranslationPreset {
 
 /** The translation presets (frozen). */
 export const translationPresets: Readonly<Record<PresetName, TranslationPreset>> = Object.freeze({
-  tiny: { space: "tiny", vocabSize: 1000, trainPairs: 3000, validPairs: 96, maxLen: 40, maxTokens: 1024, supernetUpdates: 60, standaloneUpdates: 40, comparisonUpdates: 30, fixedSubnets: 4, probeAnchors: 3, lr: 3e-3, warmupUpdates: 10 },
-  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 200, maxLen: 64, maxTokens: 1024, supernetUpdates: 400, standaloneUpdates: 150, comparisonUpdates: 100, fixedSubnets: 6, probeAnchors: 6, lr: 1.5e-3, warmupUpdates: 60 },
-  paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, comparisonUpdates: 40000, fixedSubnets: 20, probeAnchors: 32, lr: 1e-3, warmupUpdates: 4000 },
+  tiny: { space: "tiny", vocabSize: 1000, trainPairs: 3000, validPairs: 96, maxLen: 40, maxTokens: 1024, supernetUpdates: 60, standaloneUpdates: 40, comparisonUpdates: 30, fixedSubnets: 4, probeAnchors: 3, latencySamples: 40, searchPopulation: 10, searchIterations: 4, searchBatches: 1, lr: 3e-3, warmupUpdates: 10 },
+  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 200, maxLen: 64, maxTokens: 1024, supernetUpdates: 400, standaloneUpdates: 150, comparisonUpdates: 100, fixedSubnets: 6, probeAnchors: 6, latencySamples: 120, searchPopulation: 30, searchIterations: 8, searchBatches: 2, lr: 1.5e-3, warmupUpdates: 60 },
+  paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, comparisonUpdates: 40000, fixedSubnets: 20, probeAnchors: 32, latencySamples: 2000, searchPopulation: 125, searchIterations: 30, searchBatches: 8, lr: 1e-3, warmupUpdates: 4000 },
 });
 
 /** Data options of a preset (for `loadTranslationData`). */

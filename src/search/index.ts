@@ -1,0 +1,6 @@
+export * from "./budget";
+export * from "./evolution";
+export * from "./fitness";
+export * from "./latency";
+export * from "./latency-predictor";
+export * from "./random-search";

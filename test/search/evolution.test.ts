@@ -1,0 +1,87 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { differingOperators, getSpace, isValidArch, largestArch, sampleArch, smallestArch, archKey, archParams } from "../../src/space";
+import type { Arch } from "../../src/space";
+import { evolutionarySearch, makeEvolutionOptions, paramsCost, randomSearch, withinBudget } from "../../src/search";
+import { Rng } from "../../src/util/rng";
+
+const space = getSpace("small");
+const vocab = 4000;
+// A hidden target: fitness is how many operators an arch differs from it in (0 at the target).
+const target = sampleArch(space, new Rng(99));
+const budget = { name: "params", cost: paramsCost(space, vocab), limit: archParams(space, target, vocab, { includeEmbeddings: false }) * 1.05 };
+const settings = { population: 20, parents: 4, mutants: 8, crossovers: 8, iterations: 12 };
+
+function countingObjective() {
+  const calls: string[][] = [];
+  return {
+    calls,
+    objective: {
+      fitness: (archs: readonly Arch[]) => {
+        calls.push(archs.map(archKey));
+        return archs.map((a) => differingOperators(a, target).count);
+      },
+      feasible: withinBudget(budget),
+    },
+  };
+}
+
+test("evolution improves on its initial population, never loses its best, and keeps every candidate within budget", () => {
+  const { objective } = countingObjective();
+  const result = evolutionarySearch(space, objective, { ...settings, seed: 3 });
+  const best = result.history.map((r) => r.bestFitness);
+  for (let i = 1; i < best.length; i++) assert.ok(best[i] <= best[i - 1], `iteration ${i}: ${best[i - 1]} -> ${best[i]}`);
+  assert.ok(best[best.length - 1] < best[0] - 3, `best ${best[0]} -> ${best[best.length - 1]}`);
+  assert.equal(result.history.length, settings.iterations + 1);
+  assert.equal(result.population.length, settings.population);
+  for (const c of result.evaluated) {
+    assert.ok(isValidArch(space, c.arch), c.key);
+    assert.ok(budget.cost(c.arch) <= budget.limit, `${c.key} is over budget`);
+  }
+  assert.equal(result.best.fitness, differingOperators(result.best.arch, target).count);
+});
+
+test("evolution beats random search with the same number of scored archs", () => {
+  const evo = evolutionarySearch(space, countingObjective().objective, { ...settings, seed: 5 });
+  const rnd = randomSearch(space, countingObjective().objective, { evaluations: evo.evaluated.length, seed: 5 });
+  assert.equal(rnd.evaluated.length, evo.evaluated.length);
+  assert.ok(evo.best.fitness < rnd.best.fitness, `evolution ${evo.best.fitness} vs random ${rnd.best.fitness}`);
+  for (const c of rnd.evaluated) assert.ok(budget.cost(c.arch) <= budget.limit);
+});
+
+test("evolution scores each distinct arch once and is deterministic in its seed", () => {
+  const a = countingObjective();
+  const first = evolutionarySearch(space, a.objective, { ...settings, seed: 7 });
+  const scored = a.calls.flat();
+  assert.equal(new Set(scored).size, scored.length, "no arch is scored twice");
+  assert.equal(scored.length, first.evaluated.length);
+  const again = evolutionarySearch(space, countingObjective().objective, { ...settings, seed: 7 });
+  assert.deepEqual(again.history, first.history);
+  const other = evolutionarySearch(space, countingObjective().objective, { ...settings, seed: 8 });
+  assert.notDeepEqual(other.evaluated.map((c) => c.key), first.evaluated.map((c) => c.key));
+});
+
+test("bad search settings and impossible budgets are rejected with the field named", () => {
+  assert.throws(() => makeEvolutionOptions({ population: 20, parents: 4, mutants: 8, crossovers: 7 }), /parents \+ mutants \+ crossovers = 19 must equal population = 20/);
+  assert.throws(() => makeEvolutionOptions({ mutateProb: 1.5 }), /mutateProb = 1.5 must be in \[0, 1\]/);
+  assert.throws(() => makeEvolutionOptions({ iterations: 0 }), /iterations = 0 must be an integer >= 1/);
+  const tooSmall = { name: "params", cost: paramsCost(space, vocab), limit: archParams(space, smallestArch(space), vocab, { includeEmbeddings: false }) - 1 };
+  assert.throws(
+    () => evolutionarySearch(space, { fitness: (archs) => archs.map(() => 0), feasible: withinBudget(tooSmall) }, { ...settings, maxTries: 200 }),
+    /no feasible initial arch in 200 draws/,
+  );
+  assert.throws(() => withinBudget({ ...budget, limit: 0 }), /budget "params": limit = 0 must be a positive number/);
+  assert.throws(
+    () => evolutionarySearch(space, { fitness: (archs) => archs.map(() => NaN) }, settings),
+    /fitness of .* is NaN, not a finite number/,
+  );
+});
+
+test("a budget that only the largest arch breaks never admits it", () => {
+  const largest = largestArch(space);
+  const limit = archParams(space, largest, vocab, { includeEmbeddings: false }) - 1;
+  const result = evolutionarySearch(space, { fitness: (archs) => archs.map((a) => -budget.cost(a)), feasible: withinBudget({ name: "params", cost: budget.cost, limit }) }, { ...settings, seed: 2 });
+  assert.ok(result.evaluated.every((c) => c.key !== archKey(largest)));
+  // Maximising size under the budget drives the search towards the limit.
+  assert.ok(-result.best.fitness > 0.8 * limit, `${-result.best.fitness} of ${limit}`);
+});
