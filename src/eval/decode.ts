@@ -8,7 +8,7 @@ import type { TranslationBatch } from "../data/batching";
 import { BOS_ID, EOS_ID } from "../data/tokenizer/vocab";
 import type { Arch } from "../space/types";
 import { batchTensors } from "../supernet/forward";
-import { DecoderCache, decodeStep, disposeCache, reorderCache, startDecoding } from "../supernet/incremental";
+import { DecoderCache, decodeStep, disposeCache, disposeSelfCache, reorderCache, startDecoding } from "../supernet/incremental";
 import { WeightSharingModel, releaseWeights } from "../supernet/supernet";
 import type { SupernetParams } from "../supernet/params";
 
@@ -25,19 +25,12 @@ export interface DecodeOptions {
 /** Frozen defaults: greedy, 100 tokens. */
 export const decodeDefaults: DecodeOptions = Object.freeze({ beam: 1, maxLen: 100, lenPenalty: 1 });
 
-function disposeSelf(cache: DecoderCache): void {
-  for (const kv of cache.self) {
-    kv.keys.dispose();
-    kv.values.dispose();
-  }
-}
-
 /** Steps the decoder on `tokens`, returning log-probs (rows x V) as a flat array and the new cache. */
 function step(model: WeightSharingModel, weights: SupernetParams, arch: Arch, tokens: readonly number[], cache: DecoderCache): { logProbs: Float32Array; vocab: number; cache: DecoderCache } {
   const input = tf.tensor1d(tokens as number[], "int32");
   const { logits, cache: next } = decodeStep(weights, model.config, arch, input, cache);
   input.dispose();
-  disposeSelf(cache);
+  disposeSelfCache(cache);
   const lp = tf.tidy(() => tf.logSoftmax(logits));
   const logProbs = lp.dataSync() as Float32Array;
   const vocab = logits.shape[1];

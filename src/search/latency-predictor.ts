@@ -125,7 +125,7 @@ export function predictorQuality(predicted: readonly number[], measured: readonl
     maeMs: err.reduce((a, e) => a + Math.abs(e), 0) / n,
     rmseMs: Math.sqrt(err.reduce((a, e) => a + e * e, 0) / n),
     mape: (100 * err.reduce((a, e, i) => a + Math.abs(e) / measured[i], 0)) / n,
-    kendall: kendallTauB([...predicted], [...measured]),
-    spearman: spearman([...predicted], [...measured]),
+    kendall: kendallTauB(predicted, measured),
+    spearman: spearman(predicted, measured),
   };
 }

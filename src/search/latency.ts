@@ -10,7 +10,7 @@ import { BOS_ID } from "../data/tokenizer/vocab";
 import { archKey } from "../space/arch-key";
 import type { Arch } from "../space/types";
 import { extractSubnet } from "../supernet/extract";
-import { decodeStep, disposeCache, startDecoding } from "../supernet/incremental";
+import { decodeStep, disposeCache, disposeSelfCache, startDecoding } from "../supernet/incremental";
 import { disposeParams } from "../supernet/params";
 import type { WeightSharingModel } from "../supernet/supernet";
 
@@ -66,10 +66,7 @@ export function measureLatency(model: WeightSharingModel, arch: Arch, overrides:
       const { logits, cache: next } = decodeStep(subnet.params, subnet.config, arch, token, cache);
       logits.dataSync();
       logits.dispose();
-      for (const kv of cache.self) {
-        kv.keys.dispose();
-        kv.values.dispose();
-      }
+      disposeSelfCache(cache);
       cache = next;
     }
     disposeCache(cache);

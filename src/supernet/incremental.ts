@@ -96,6 +96,14 @@ export function reorderCache(cache: DecoderCache, order: readonly number[], arch
   });
 }
 
+/** Disposes a cache's self-attention keys/values: what `decodeStep` replaced (the cross-attention part is shared with the next cache). */
+export function disposeSelfCache(cache: DecoderCache): void {
+  for (const kv of cache.self) {
+    kv.keys.dispose();
+    kv.values.dispose();
+  }
+}
+
 /** Disposes every tensor of a cache. */
 export function disposeCache(cache: DecoderCache): void {
   for (const kv of [...cache.self, ...cache.cross]) {
