@@ -10,7 +10,8 @@ import type { Arch } from "../space/types";
 import { batchTensors } from "../supernet/forward";
 import { DecoderCache, decodeStep, disposeCache, disposeSelfCache, reorderCache, startDecoding } from "../supernet/incremental";
 import { WeightSharingModel, releaseWeights } from "../supernet/supernet";
-import type { SupernetParams } from "../supernet/params";
+import type { Weights } from "../supernet/params";
+import { plainWeights } from "../supernet/plain-weights";
 
 /** Decoding options. */
 export interface DecodeOptions {
@@ -26,7 +27,7 @@ export interface DecodeOptions {
 export const decodeDefaults: DecodeOptions = Object.freeze({ beam: 1, maxLen: 100, lenPenalty: 1 });
 
 /** Steps the decoder on `tokens`, returning log-probs (rows x V) as a flat array and the new cache. */
-function step(model: WeightSharingModel, weights: SupernetParams, arch: Arch, tokens: readonly number[], cache: DecoderCache): { logProbs: Float32Array; vocab: number; cache: DecoderCache } {
+function step(model: WeightSharingModel, weights: Weights, arch: Arch, tokens: readonly number[], cache: DecoderCache): { logProbs: Float32Array; vocab: number; cache: DecoderCache } {
   const input = tf.tensor1d(tokens as number[], "int32");
   const { logits, cache: next } = decodeStep(weights, model.config, arch, input, cache);
   input.dispose();
@@ -41,7 +42,7 @@ function step(model: WeightSharingModel, weights: SupernetParams, arch: Arch, to
 
 /** Greedy decoding of every row of a batch; returns token ids without bos/eos, in row order. */
 export function greedyDecode(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, maxLen: number): number[][] {
-  const weights = model.weightsFor(arch);
+  const weights = plainWeights(model, arch, "greedyDecode");
   const t = batchTensors(batch);
   let cache = startDecoding(weights, model.config, arch, t.src, t.srcMask);
   for (const x of Object.values(t)) x.dispose();
@@ -75,7 +76,7 @@ interface Hypothesis {
 export function beamDecode(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, options: DecodeOptions): number[][] {
   const k = options.beam;
   const rows = batch.rows;
-  const weights = model.weightsFor(arch);
+  const weights = plainWeights(model, arch, "beamDecode");
   const t = batchTensors(batch);
   const base = startDecoding(weights, model.config, arch, t.src, t.srcMask);
   for (const x of Object.values(t)) x.dispose();

@@ -7,7 +7,8 @@ import type { TranslationBatch } from "../data/batching";
 import type { Arch } from "../space/types";
 import { batchTensors } from "../supernet/forward";
 import { tokenNll } from "../supernet/loss";
-import type { WeightSharingModel } from "../supernet/supernet";
+import { plainWeights } from "../supernet/plain-weights";
+import { WeightSharingModel, releaseWeights } from "../supernet/supernet";
 
 /** Loss of one arch on a data set. */
 export interface LossResult {
@@ -18,17 +19,22 @@ export interface LossResult {
   readonly tokens: number;
 }
 
-/** Token-mean NLL and perplexity of `arch` over `batches`. */
+/** Token-mean NLL and perplexity of `arch` over `batches` (the arch's plain weights are made once, not per batch). */
 export function evaluateLoss(model: WeightSharingModel, arch: Arch, batches: readonly TranslationBatch[]): LossResult {
   let total = 0;
   let tokens = 0;
-  for (const batch of batches) {
-    const nll = tf.tidy(() => {
-      const t = batchTensors(batch);
-      return tokenNll(model.logits(arch, t, null), t.tgtOut, t.tgtMask).dataSync()[0];
-    });
-    total += nll * batch.numTargetTokens;
-    tokens += batch.numTargetTokens;
+  const weights = plainWeights(model, arch, "evaluateLoss");
+  try {
+    for (const batch of batches) {
+      const nll = tf.tidy(() => {
+        const t = batchTensors(batch);
+        return tokenNll(model.forward(weights, arch, t, null), t.tgtOut, t.tgtMask).dataSync()[0];
+      });
+      total += nll * batch.numTargetTokens;
+      tokens += batch.numTargetTokens;
+    }
+  } finally {
+    releaseWeights(model, weights);
   }
   const loss = tokens > 0 ? total / tokens : NaN;
   return { loss, perplexity: Math.exp(loss), tokens };

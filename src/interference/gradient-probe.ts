@@ -9,10 +9,10 @@ import type { TranslationBatch } from "../data/batching";
 import { archKey } from "../space/arch-key";
 import { differingOperators } from "../space/differing-operators";
 import type { Arch } from "../space/types";
-import { subnetShapes } from "../supernet/extract";
 import { batchTensors } from "../supernet/forward";
-import { WeightSharingModel, archLoss } from "../supernet/supernet";
-import { gradientsOf } from "../train/gradients";
+import { labelSmoothedLoss } from "../supernet/loss";
+import { plainWeights, subnetShapes } from "../supernet/plain-weights";
+import { WeightSharingModel, releaseWeights } from "../supernet/supernet";
 import { getOperator, usesOperator } from "./operators";
 import { cosine } from "./similarity";
 
@@ -22,19 +22,36 @@ export interface HostGradients {
   readonly shapes: Record<string, readonly number[]>;
 }
 
-/** Gradients of `weights` for one arch on a batch (no dropout, no label smoothing: the plain task loss). */
+/**
+ * Gradients of the plain weights `weights` for one arch on a batch (no dropout, no label
+ * smoothing: the plain task loss). They are taken at the arch's plain weights, i.e. what
+ * reaches W(a): for HAT the shared weight itself, for MoS the generated weight (MAGIC's
+ * operator gradient), never the expert banks behind it.
+ */
 export function archGradients(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, weights: readonly string[]): HostGradients {
+  const view = plainWeights(model, arch, "archGradients");
   const tensors = batchTensors(batch);
-  const { grads } = gradientsOf(model.params, () => archLoss(model, arch, tensors, null, 0));
-  const values: Record<string, Float32Array> = {};
-  const shapes: Record<string, readonly number[]> = {};
-  for (const w of weights) {
-    const g = grads[w];
-    shapes[w] = model.params[w].shape;
-    values[w] = g ? (g.dataSync() as Float32Array).slice() : new Float32Array(model.params[w].size);
+  try {
+    const missing = weights.find((w) => !view[w]);
+    if (missing) throw new Error(`archGradients: the "${model.kind}" model has no plain weight "${missing}"`);
+    const loss = (...ws: tf.Tensor[]) => {
+      const run: Record<string, tf.Tensor> = { ...view };
+      weights.forEach((w, i) => (run[w] = ws[i]));
+      return labelSmoothedLoss(model.forward(run, arch, tensors, null), tensors.tgtOut, tensors.tgtMask, 0);
+    };
+    const { value, grads } = tf.valueAndGrads(loss)(weights.map((w) => view[w]));
+    const values: Record<string, Float32Array> = {};
+    const shapes: Record<string, readonly number[]> = {};
+    weights.forEach((w, i) => {
+      shapes[w] = view[w].shape;
+      values[w] = (grads[i].dataSync() as Float32Array).slice();
+    });
+    tf.dispose([value, ...grads]);
+    return { values, shapes };
+  } finally {
+    tf.dispose(Object.values(tensors));
+    releaseWeights(model, view);
   }
-  tf.dispose([...Object.values(grads), ...Object.values(tensors)]);
-  return { values, shapes };
 }
 
 /** The block of a weight both archs use: element-wise min of their slice shapes. */

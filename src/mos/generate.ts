@@ -1,48 +1,64 @@
 /**
- * Weight generation: a subnet's FFN matrices as router-weighted mixtures of expert matrices,
- * W(a) = sum_i alpha_i(a) E_i (layer-wise) or W(a)[:, j] = sum_i alpha_ij(a) E_i[:, j]
- * (neuron-wise), at max size; the forward pass then slices them like any shared weight.
- * Layer-wise mixing is one (1 x m) x (m x in*out) matmul, so generation costs m*in*out per
- * matrix: small beside the batch's own matmuls, which is why MoS adds almost no training time.
+ * Weight generation: a subnet's FFN weights and biases as router-weighted mixtures of its
+ * experts, W(a) = sum_i alpha_i(a) E_i[:in, :out] (layer-wise) or W(a)[:, j] = sum_i
+ * alpha_ij(a) E_i[:in, j] (neuron-wise). As in the authors' MT code, each expert is first cut
+ * to the arch's sizes and the cuts are mixed, so generation costs m x in x out for the arch's
+ * own sizes: small beside the batch's matmuls, which is why MoS adds almost no training time.
  */
 import * as tf from "@tensorflow/tfjs";
-import { archFeatures } from "../space/features";
+import { sliceBlock, sliceVector } from "../ops/index";
 import type { Arch, SearchSpace } from "../space/types";
-import type { SupernetParams } from "../supernet/params";
+import type { Weights } from "../supernet/params";
 import type { MosOptions } from "./config";
-import { LayerRouting, routeLayer } from "./router";
+import { FfnMatrix, expertName, ffnMatrices } from "./params";
+import { LayerRouting, routeLayer, routerFeatures } from "./router";
 
-/** The FFN layers an arch uses, e.g. ["enc.0", "enc.1", "dec.0"]. */
-export function activeFfnLayers(arch: Arch): string[] {
-  return [
-    ...Array.from({ length: arch.encoder.numLayers }, (_, l) => `enc.${l}`),
-    ...Array.from({ length: arch.decoder.numLayers }, (_, l) => `dec.${l}`),
-  ];
+/** An FFN layer an arch uses, with its widths: fc1 is (embedDim -> ffnDim), fc2 (ffnDim -> embedDim). */
+export interface ActiveFfnLayer {
+  readonly layer: string;
+  readonly embedDim: number;
+  readonly ffnDim: number;
 }
 
-/** Mixes a bank (m, in, out) with weights (m, 1) or (m, out) into one (in, out) matrix. */
-export function mixExperts(experts: tf.Tensor, alpha: tf.Tensor): tf.Tensor2D {
-  const [m, inDim, outDim] = experts.shape;
-  if (alpha.shape[1] === 1) {
-    return tf.reshape(tf.matMul(tf.reshape(alpha, [1, m]), tf.reshape(experts, [m, inDim * outDim])), [inDim, outDim]) as tf.Tensor2D;
-  }
-  return tf.sum(tf.mul(experts, tf.reshape(alpha, [m, 1, outDim])), 0) as tf.Tensor2D;
+/** The FFN layers an arch uses, e.g. enc.0, enc.1, dec.0, with their widths. */
+export function activeFfnLayers(arch: Arch): ActiveFfnLayer[] {
+  const part = (prefix: string, p: Arch["encoder"] | Arch["decoder"]) => p.ffnDim.slice(0, p.numLayers).map((ffnDim, l) => ({ layer: `${prefix}.${l}`, embedDim: p.embedDim, ffnDim }));
+  return [...part("enc", arch.encoder), ...part("dec", arch.decoder)];
 }
 
-/** Routing of every layer the arch uses. */
-export function routeArch(params: SupernetParams, space: SearchSpace, arch: Arch, options: MosOptions, nextSeed: (() => number) | null): Map<string, LayerRouting> {
-  const features = tf.tensor1d(archFeatures(space, arch));
+/** (rows, cols) of fc1/fc2 in a layer of these widths. */
+export function matrixShape(l: ActiveFfnLayer, fc: FfnMatrix): [number, number] {
+  return fc === "fc1" ? [l.embedDim, l.ffnDim] : [l.ffnDim, l.embedDim];
+}
+
+/** sum_i alpha[:, i] * experts[i]: experts (in, out) or (out); alpha (1, m) or (out, m), scaling output neuron j by alpha[j, i]. */
+export function mixExperts(experts: readonly tf.Tensor[], alpha: tf.Tensor2D): tf.Tensor {
+  if (alpha.shape[1] !== experts.length) throw new Error(`mixExperts: alpha has ${alpha.shape[1]} experts, got ${experts.length} tensors`);
+  if (experts.length === 1) return tf.mul(experts[0], tf.reshape(alpha, [-1]));
+  const columns = tf.split(alpha, experts.length, 1);
+  return tf.addN(experts.map((e, i) => tf.mul(e, tf.reshape(columns[i], [-1]))));
+}
+
+/** Routing of every FFN layer the arch uses. */
+export function routeArch(params: Weights, space: SearchSpace, arch: Arch, options: MosOptions, nextSeed: (() => number) | null): Map<string, LayerRouting> {
+  const features = tf.tensor1d(routerFeatures(space, arch, options));
   const out = new Map<string, LayerRouting>();
-  for (const layer of activeFfnLayers(arch)) out.set(layer, routeLayer(params, layer, features, options, nextSeed ? nextSeed() : null));
+  for (const l of activeFfnLayers(arch)) out.set(l.layer, routeLayer(params, l.layer, features, { fc1: l.ffnDim, fc2: l.embedDim }, options, nextSeed));
   return out;
 }
 
-/** Generated FFN weights "<layer>.fc1.w" / "<layer>.fc2.w" (max size) of an arch. */
-export function generateFfnWeights(params: SupernetParams, space: SearchSpace, arch: Arch, options: MosOptions, nextSeed: (() => number) | null): Record<string, tf.Tensor2D> {
-  const weights: Record<string, tf.Tensor2D> = {};
-  for (const [layer, routing] of routeArch(params, space, arch, options, nextSeed)) {
-    weights[`${layer}.fc1.w`] = mixExperts(params[`${layer}.fc1.experts`], routing.fc1);
-    weights[`${layer}.fc2.w`] = mixExperts(params[`${layer}.fc2.experts`], routing.fc2);
+/** Generated plain weights "<layer>.fc1.w", ".fc1.b", ".fc2.w", ".fc2.b" of an arch, at the arch's sizes. */
+export function generateFfnWeights(params: Weights, space: SearchSpace, arch: Arch, options: MosOptions, nextSeed: (() => number) | null): Record<string, tf.Tensor> {
+  const routing = routeArch(params, space, arch, options, nextSeed);
+  const weights: Record<string, tf.Tensor> = {};
+  for (const l of activeFfnLayers(arch)) {
+    for (const fc of ffnMatrices) {
+      const [rows, cols] = matrixShape(l, fc);
+      const experts = Array.from({ length: options.numExperts }, (_, i) => i);
+      const alpha = (routing.get(l.layer) as LayerRouting)[fc];
+      weights[`${l.layer}.${fc}.w`] = mixExperts(experts.map((i) => sliceBlock(params[expertName(l.layer, fc, i, "w")], rows, cols)), alpha);
+      weights[`${l.layer}.${fc}.b`] = mixExperts(experts.map((i) => sliceVector(params[expertName(l.layer, fc, i, "b")], cols)), alpha);
+    }
   }
   return weights;
 }

@@ -6,83 +6,61 @@
 import * as tf from "@tensorflow/tfjs";
 import { archKey } from "../space/arch-key";
 import type { Arch } from "../space/types";
-import { tidy } from "../util/tidy";
 import { activeFfnLayers, generateFfnWeights, routeArch } from "./generate";
 import type { MosSupernet } from "./mos-supernet";
+import { FfnMatrix, ffnMatrices } from "./params";
 
 /** One expert weight: for neuron-wise routing, the mean over the arch's active output neurons. */
 export interface RoutingRow {
   readonly arch: string;
   readonly layer: string;
-  readonly fc: "fc1" | "fc2";
+  readonly fc: FfnMatrix;
   readonly expert: number;
   readonly weight: number;
 }
 
-/** Output width an arch uses for fc1/fc2 of a layer. */
-function activeOut(arch: Arch, layer: string, fc: "fc1" | "fc2"): number {
-  const [part, index] = layer.split(".");
-  const l = Number(index);
-  const a = part === "enc" ? arch.encoder : arch.decoder;
-  return fc === "fc1" ? a.ffnDim[l] : a.embedDim;
+/** Each layer's expert weights for an arch, as host arrays (rows: neurons, or one row layer-wise). */
+function routingValues(model: MosSupernet, arch: Arch): { layer: string; fc: FfnMatrix; alpha: number[][] }[] {
+  return tf.tidy(() =>
+    [...routeArch(model.params, model.config.space, arch, model.options, null)].flatMap(([layer, r]) => ffnMatrices.map((fc) => ({ layer, fc, alpha: r[fc].arraySync() }))),
+  ) as unknown as { layer: string; fc: FfnMatrix; alpha: number[][] }[];
 }
 
 /** Expert weights of every layer for each arch (mean over active neurons for neuron-wise routing). */
 export function routingTable(model: MosSupernet, archs: readonly Arch[]): RoutingRow[] {
-  const rows: RoutingRow[] = [];
-  for (const arch of archs) {
-    const values = tidy(() => {
-      const out: { layer: string; fc: "fc1" | "fc2"; alpha: number[][] }[] = [];
-      for (const [layer, r] of routeArch(model.params, model.config.space, arch, model.options, null)) {
-        for (const fc of ["fc1", "fc2"] as const) {
-          const t = r[fc];
-          const used = t.shape[1] === 1 ? t : tf.slice(t, [0, 0], [t.shape[0], activeOut(arch, layer, fc)]);
-          out.push({ layer, fc, alpha: used.arraySync() as number[][] });
-        }
-      }
-      return out;
-    });
-    for (const { layer, fc, alpha } of values) {
-      alpha.forEach((perNeuron, expert) => rows.push({ arch: archKey(arch), layer, fc, expert, weight: perNeuron.reduce((a, b) => a + b, 0) / perNeuron.length }));
-    }
-  }
-  return rows;
+  return archs.flatMap((arch) =>
+    routingValues(model, arch).flatMap(({ layer, fc, alpha }) =>
+      alpha[0].map((_, expert) => ({ arch: archKey(arch), layer, fc, expert, weight: alpha.reduce((s, row) => s + row[expert], 0) / alpha.length })),
+    ),
+  );
 }
 
 /** Mean entropy (nats) of the per-neuron expert distributions of each layer; log(m) is uniform. */
-export function neuronRoutingEntropy(model: MosSupernet, arch: Arch): { layer: string; fc: "fc1" | "fc2"; entropy: number; maxEntropy: number }[] {
-  const out: { layer: string; fc: "fc1" | "fc2"; entropy: number; maxEntropy: number }[] = [];
-  tf.tidy(() => {
-    for (const [layer, r] of routeArch(model.params, model.config.space, arch, model.options, null)) {
-      for (const fc of ["fc1", "fc2"] as const) {
-        const t = r[fc];
-        const used = t.shape[1] === 1 ? t : tf.slice(t, [0, 0], [t.shape[0], activeOut(arch, layer, fc)]);
-        const entropy = tf.mean(tf.neg(tf.sum(tf.mul(used, tf.log(tf.add(used, 1e-12))), 0))).dataSync()[0];
-        out.push({ layer, fc, entropy, maxEntropy: Math.log(model.options.numExperts) });
-      }
-    }
-  });
-  return out;
+export function neuronRoutingEntropy(model: MosSupernet, arch: Arch): { layer: string; fc: FfnMatrix; entropy: number; maxEntropy: number }[] {
+  return routingValues(model, arch).map(({ layer, fc, alpha }) => ({
+    layer,
+    fc,
+    entropy: alpha.reduce((s, row) => s - row.reduce((h, p) => h + p * Math.log(p + 1e-12), 0), 0) / alpha.length,
+    maxEntropy: Math.log(model.options.numExperts),
+  }));
 }
 
 /** Cosine similarity of two archs' generated FFN weights, per shared layer, over the block both use. */
-export function generatedWeightSimilarity(model: MosSupernet, a: Arch, b: Arch): { layer: string; fc: "fc1" | "fc2"; cosine: number }[] {
-  const shared = activeFfnLayers(a).filter((l) => activeFfnLayers(b).includes(l));
+export function generatedWeightSimilarity(model: MosSupernet, a: Arch, b: Arch): { layer: string; fc: FfnMatrix; cosine: number }[] {
+  const inB = new Set(activeFfnLayers(b).map((l) => l.layer));
+  const shared = activeFfnLayers(a).filter((l) => inB.has(l.layer));
   return tf.tidy(() => {
     const wa = generateFfnWeights(model.params, model.config.space, a, model.options, null);
     const wb = generateFfnWeights(model.params, model.config.space, b, model.options, null);
-    const rows: { layer: string; fc: "fc1" | "fc2"; cosine: number }[] = [];
-    for (const layer of shared) {
-      const inDim = (arch: Arch) => (layer.startsWith("enc") ? arch.encoder.embedDim : arch.decoder.embedDim);
-      for (const fc of ["fc1", "fc2"] as const) {
-        const rowsUsed = fc === "fc1" ? Math.min(inDim(a), inDim(b)) : Math.min(activeOut(a, layer, "fc1"), activeOut(b, layer, "fc1"));
-        const colsUsed = fc === "fc1" ? Math.min(activeOut(a, layer, "fc1"), activeOut(b, layer, "fc1")) : Math.min(inDim(a), inDim(b));
-        const x = tf.slice(wa[`${layer}.${fc}.w`], [0, 0], [rowsUsed, colsUsed]);
-        const y = tf.slice(wb[`${layer}.${fc}.w`], [0, 0], [rowsUsed, colsUsed]);
-        const cos = tf.div(tf.sum(tf.mul(x, y)), tf.mul(tf.norm(x), tf.norm(y))).dataSync()[0];
-        rows.push({ layer, fc, cosine: cos });
-      }
-    }
-    return rows;
-  }) as unknown as { layer: string; fc: "fc1" | "fc2"; cosine: number }[];
+    return shared.flatMap(({ layer }) =>
+      ffnMatrices.map((fc) => {
+        const x0 = wa[`${layer}.${fc}.w`];
+        const y0 = wb[`${layer}.${fc}.w`];
+        const block = x0.shape.map((d, i) => Math.min(d, y0.shape[i]));
+        const x = tf.slice(x0, [0, 0], block);
+        const y = tf.slice(y0, [0, 0], block);
+        return { layer, fc, cosine: tf.div(tf.sum(tf.mul(x, y)), tf.mul(tf.norm(x), tf.norm(y))).dataSync()[0] };
+      }),
+    );
+  }) as unknown as { layer: string; fc: FfnMatrix; cosine: number }[];
 }

@@ -1,14 +1,15 @@
 /**
  * A Mixture-of-Supernets model (Jawahar et al., 2023): the HAT SuperTransformer's forward pass
- * over a weight view in which each FFN matrix is generated for the arch by its router. It has
- * the same interface as the plain supernet, so the same trainer, checkpoints and evaluation
- * apply; sandwich sampling is the paper's training rule.
+ * over plain weights in which each FFN matrix is generated for the arch by its router. It is a
+ * `WeightSharingModel` like the plain supernet, so the same trainer, checkpoints, evaluation,
+ * extraction (= collapse), latency, probes and search apply; how the experts are stored stays
+ * in this folder.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { SupernetConfig } from "../supernet/config";
 import { validateSupernetConfig } from "../supernet/config";
 import { supernetLogits } from "../supernet/forward";
-import type { SupernetParams } from "../supernet/params";
+import type { SupernetParams, Weights } from "../supernet/params";
 import type { WeightSharingModel } from "../supernet/supernet";
 import type { Arch } from "../space/types";
 import { Rng } from "../util/rng";
@@ -22,25 +23,29 @@ export interface MosSupernet extends WeightSharingModel {
   readonly options: MosOptions;
 }
 
-/** The weights an arch runs with: shared weights plus its generated FFN matrices. */
-export function mosWeightView(params: SupernetParams, config: SupernetConfig, options: MosOptions, arch: Arch, rng: Rng | null): SupernetParams {
-  const generated = generateFfnWeights(params, config.space, arch, options, rng ? () => rng.nextUint32() : null);
-  return { ...params, ...(generated as unknown as SupernetParams) };
+/** The plain weights an arch runs with: the shared weights plus its generated FFN weights and biases (max size). */
+function mosWeights(params: SupernetParams, config: SupernetConfig, options: MosOptions, arch: Arch, rng: Rng | null): Weights {
+  // Only the generated tensors leave the scope; routings and expert cuts are freed (or kept by the gradient tape).
+  const generated = tf.tidy(() => generateFfnWeights(params, config.space, arch, options, rng ? () => rng.nextUint32() : null));
+  return { ...params, ...generated };
 }
 
-/** A MoS supernet over existing weights. */
+/** A MoS supernet over existing weights (e.g. loaded from a checkpoint). */
 export function wrapMos(config: SupernetConfig, options: MosOptions, params: SupernetParams): MosSupernet {
+  const forward = (weights: Weights, arch: Arch, batch: Parameters<WeightSharingModel["forward"]>[2], rng: Rng | null, trace?: Map<string, tf.Tensor>) =>
+    supernetLogits(weights, config, arch, batch, rng, trace);
   return {
     kind: "mos",
     config,
     options,
     params,
-    weightsFor: (arch) => tf.tidy(() => mosWeightView(params, config, options, arch, null) as unknown as tf.NamedTensorMap) as unknown as SupernetParams,
-    logits: (arch, batch, rng, trace) => supernetLogits(mosWeightView(params, config, options, arch, rng), config, arch, batch, rng, trace),
+    weightsFor: (arch, rng = null) => mosWeights(params, config, options, arch, rng),
+    forward,
+    logits: (arch, batch, rng, trace) => forward(mosWeights(params, config, options, arch, rng), arch, batch, rng, trace),
   };
 }
 
-/** A new MoS supernet; with numExperts = 1 its weights and outputs equal `createSupernet(config, seed)`'s. */
+/** A new MoS supernet; with numExperts = 1 its outputs equal `createSupernet(config, seed)`'s. */
 export function createMos(config: SupernetConfig, options: Partial<MosOptions>, seed: number): MosSupernet {
   validateSupernetConfig(config);
   const o = makeMosOptions(options);
@@ -50,9 +55,4 @@ export function createMos(config: SupernetConfig, options: Partial<MosOptions>, 
 /** Parameters the MoS supernet holds beyond a plain supernet of the same space (experts + routers). */
 export function mosExtraParams(model: MosSupernet, plainParams: number): number {
   return Object.values(model.params).reduce((n, v) => n + v.size, 0) - plainParams;
-}
-
-/** Disposes tensors of a weight view that are not shared weights. */
-export function disposeGenerated(view: SupernetParams, params: SupernetParams): void {
-  for (const [name, t] of Object.entries(view)) if (params[name] !== t) (t as tf.Tensor).dispose();
 }

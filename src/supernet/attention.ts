@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { batchMatMul } from "../ops/index";
 import { ForwardContext, dropout, slicedLinear } from "./layers";
-import type { SupernetParams } from "./params";
+import type { Weights } from "./params";
 
 /** Widths of one attention call. */
 export interface AttentionWidths {
@@ -37,7 +37,7 @@ export interface KeyValues {
 }
 
 /** Projects a memory (B, Tk, keyDim) into per-head keys and values. */
-export function projectKeyValues(params: SupernetParams, name: string, memory: tf.Tensor, w: AttentionWidths): KeyValues {
+export function projectKeyValues(params: Weights, name: string, memory: tf.Tensor, w: AttentionWidths): KeyValues {
   return {
     keys: splitHeads(slicedLinear(params, `${name}.k`, memory, w.keyDim, w.qkvDim), w.numHeads),
     values: splitHeads(slicedLinear(params, `${name}.v`, memory, w.keyDim, w.qkvDim), w.numHeads),
@@ -48,7 +48,7 @@ export function projectKeyValues(params: SupernetParams, name: string, memory: t
  * Attention of queries (B, Tq, queryDim) over projected keys/values; `bias` is an additive mask
  * broadcastable to (B, 1, Tq, Tk): 0 where allowed, a large negative number where not.
  */
-export function attendWith(params: SupernetParams, name: string, query: tf.Tensor, kv: KeyValues, bias: tf.Tensor | null, w: AttentionWidths, attentionDropout: number, ctx: ForwardContext): tf.Tensor3D {
+export function attendWith(params: Weights, name: string, query: tf.Tensor, kv: KeyValues, bias: tf.Tensor | null, w: AttentionWidths, attentionDropout: number, ctx: ForwardContext): tf.Tensor3D {
   const batch = query.shape[0];
   const hd = w.qkvDim / w.numHeads;
   const q = splitHeads(tf.mul(slicedLinear(params, `${name}.q`, query, w.queryDim, w.qkvDim), 1 / Math.sqrt(hd)), w.numHeads);
@@ -63,7 +63,7 @@ export function attendWith(params: SupernetParams, name: string, query: tf.Tenso
 }
 
 /** Full attention: project the memory, then attend. */
-export function attention(params: SupernetParams, name: string, query: tf.Tensor, memory: tf.Tensor, bias: tf.Tensor | null, w: AttentionWidths, attentionDropout: number, ctx: ForwardContext): tf.Tensor3D {
+export function attention(params: Weights, name: string, query: tf.Tensor, memory: tf.Tensor, bias: tf.Tensor | null, w: AttentionWidths, attentionDropout: number, ctx: ForwardContext): tf.Tensor3D {
   return attendWith(params, name, query, projectKeyValues(params, name, memory, w), bias, w, attentionDropout, ctx);
 }
 

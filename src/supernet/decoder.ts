@@ -9,10 +9,10 @@ import type { Arch, SearchSpace } from "../space/types";
 import { attention, causalBias } from "./attention";
 import { DropoutRates, EncoderOutput, crossMemory, scaledRate } from "./encoder";
 import { ForwardContext, dropout, embedTokens, slicedFfn, slicedLayerNorm, traced } from "./layers";
-import type { SupernetParams } from "./params";
+import type { Weights } from "./params";
 
 /** Runs the decoder of `arch` on shifted target ids (B, T); returns the final hidden states (B, T, dD). */
-export function decode(params: SupernetParams, space: SearchSpace, arch: Arch, tgtIn: tf.Tensor2D, enc: EncoderOutput, rates: DropoutRates, ctx: ForwardContext): tf.Tensor3D {
+export function decode(params: Weights, space: SearchSpace, arch: Arch, tgtIn: tf.Tensor2D, enc: EncoderOutput, rates: DropoutRates, ctx: ForwardContext): tf.Tensor3D {
   const dim = arch.decoder.embedDim;
   const encDim = arch.encoder.embedDim;
   const p = scaledRate(rates.dropout, dim, Math.max(...space.decoder.embedDim));
@@ -37,7 +37,7 @@ export function decode(params: SupernetParams, space: SearchSpace, arch: Arch, t
 }
 
 /** Logits over the vocabulary from decoder states (B, T, dD): states times the tied embedding. */
-export function outputLogits(params: SupernetParams, hidden: tf.Tensor3D): tf.Tensor3D {
+export function outputLogits(params: Weights, hidden: tf.Tensor3D): tf.Tensor3D {
   const [batch, length, dim] = hidden.shape;
   const table = sliceBlock(params.embed, params.embed.shape[0], dim);
   const flat = matMul(tf.reshape(hidden, [batch * length, dim]) as tf.Tensor2D, table as tf.Tensor2D, false, true);

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Arch, SearchSpace } from "../space/types";
 import { paddingBias, attention } from "./attention";
 import { ForwardContext, dropout, embedTokens, slicedFfn, slicedLayerNorm, traced } from "./layers";
-import type { SupernetParams } from "./params";
+import type { Weights } from "./params";
 
 /** Regularisation rates at the largest width. */
 export interface DropoutRates {
@@ -28,7 +28,7 @@ export interface EncoderOutput {
 }
 
 /** Runs the encoder of `arch` on source ids (B, S) with a 0/1 padding mask (B, S). */
-export function encode(params: SupernetParams, space: SearchSpace, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D, rates: DropoutRates, ctx: ForwardContext): EncoderOutput {
+export function encode(params: Weights, space: SearchSpace, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D, rates: DropoutRates, ctx: ForwardContext): EncoderOutput {
   const dim = arch.encoder.embedDim;
   const p = scaledRate(rates.dropout, dim, Math.max(...space.encoder.embedDim));
   const srcBias = paddingBias(srcMask);

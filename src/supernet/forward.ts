@@ -11,7 +11,7 @@ import type { SupernetConfig } from "./config";
 import { decode, outputLogits } from "./decoder";
 import { encode } from "./encoder";
 import type { ForwardContext } from "./layers";
-import type { SupernetParams } from "./params";
+import type { Weights } from "./params";
 
 /** A batch as tensors: ids are int32 (B, S) and (B, T); masks are float 0/1. */
 export interface BatchTensors {
@@ -39,7 +39,7 @@ export function forwardContext(rng: Rng | null, trace?: Map<string, tf.Tensor>):
 }
 
 /** Logits (B, T, V) of `arch` on a batch; pass an Rng to train (dropout on), null to evaluate; a trace map collects operator inputs/outputs. */
-export function supernetLogits(params: SupernetParams, config: SupernetConfig, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>): tf.Tensor3D {
+export function supernetLogits(params: Weights, config: SupernetConfig, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>): tf.Tensor3D {
   const ctx = forwardContext(rng, trace);
   const enc = encode(params, config.space, arch, batch.src, batch.srcMask, config, ctx);
   return outputLogits(params, decode(params, config.space, arch, batch.tgtIn, enc, config, ctx));

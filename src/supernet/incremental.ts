@@ -12,7 +12,7 @@ import { outputLogits } from "./decoder";
 import { EncoderOutput, crossMemory, encode } from "./encoder";
 import { forwardContext } from "./forward";
 import { embedTokens, slicedFfn, slicedLayerNorm } from "./layers";
-import type { SupernetParams } from "./params";
+import type { Weights } from "./params";
 
 /** Per-layer cached keys/values; rows are (sentence, head) pairs: (B*H, t, hd). */
 export interface DecoderCache {
@@ -23,7 +23,7 @@ export interface DecoderCache {
 }
 
 /** Encodes the source and projects every decoder layer's cross-attention memory. */
-export function startDecoding(params: SupernetParams, config: SupernetConfig, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D): DecoderCache {
+export function startDecoding(params: Weights, config: SupernetConfig, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D): DecoderCache {
   return tidy(() => {
     const ctx = forwardContext(null);
     const enc: EncoderOutput = encode(params, config.space, arch, src, srcMask, config, ctx);
@@ -46,7 +46,7 @@ export function startDecoding(params: SupernetParams, config: SupernetConfig, ar
 }
 
 /** Logits (B, V) for the next token given the previous tokens' ids (B), and the extended cache. */
-export function decodeStep(params: SupernetParams, config: SupernetConfig, arch: Arch, tokens: tf.Tensor1D, cache: DecoderCache): { logits: tf.Tensor2D; cache: DecoderCache } {
+export function decodeStep(params: Weights, config: SupernetConfig, arch: Arch, tokens: tf.Tensor1D, cache: DecoderCache): { logits: tf.Tensor2D; cache: DecoderCache } {
   return tidy(() => {
     const ctx = forwardContext(null);
     const dim = arch.decoder.embedDim;

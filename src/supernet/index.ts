@@ -3,6 +3,7 @@ export * from "./params";
 export * from "./forward";
 export * from "./loss";
 export * from "./supernet";
+export * from "./plain-weights";
 export { attention, causalBias, paddingBias } from "./attention";
 export { encode, crossMemory, scaledRate } from "./encoder";
 export { decode, outputLogits } from "./decoder";

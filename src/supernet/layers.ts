@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { linear, sliceBlock, sliceVector } from "../ops/index";
-import type { SupernetParams } from "./params";
+import type { Weights } from "./params";
 
 /** Forward-pass context: training flag, a seed source so every dropout mask is reproducible, and an optional trace. */
 export interface ForwardContext {
@@ -31,19 +31,19 @@ export function dropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Ten
 }
 
 /** A linear map with the first `inDim` x `outDim` block of `name`.w and first `outDim` of `name`.b. */
-export function slicedLinear(params: SupernetParams, name: string, x: tf.Tensor, inDim: number, outDim: number): tf.Tensor {
+export function slicedLinear(params: Weights, name: string, x: tf.Tensor, inDim: number, outDim: number): tf.Tensor {
   return linear(x, sliceBlock(params[`${name}.w`], inDim, outDim), sliceVector(params[`${name}.b`], outDim));
 }
 
 /** LayerNorm over the active width, with the first `dim` gains and shifts. */
-export function slicedLayerNorm(params: SupernetParams, name: string, x: tf.Tensor, dim: number): tf.Tensor {
+export function slicedLayerNorm(params: Weights, name: string, x: tf.Tensor, dim: number): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
   return tf.add(tf.mul(normed, sliceVector(params[`${name}.g`], dim)), sliceVector(params[`${name}.b`], dim));
 }
 
 /** Position-wise FFN: fc2(dropout(relu(fc1(x)))). (B, T, d) -> (B, T, d). */
-export function slicedFfn(params: SupernetParams, prefix: string, x: tf.Tensor, dim: number, ffnDim: number, activationDropout: number, ctx: ForwardContext): tf.Tensor {
+export function slicedFfn(params: Weights, prefix: string, x: tf.Tensor, dim: number, ffnDim: number, activationDropout: number, ctx: ForwardContext): tf.Tensor {
   const hidden = dropout(tf.relu(slicedLinear(params, `${prefix}.fc1`, x, dim, ffnDim)), activationDropout, ctx);
   return slicedLinear(params, `${prefix}.fc2`, hidden, ffnDim, dim);
 }
@@ -65,7 +65,7 @@ export function sinusoidalPositions(length: number, dim: number): tf.Tensor2D {
 }
 
 /** Token embeddings scaled by sqrt(dim) plus positions: ids (B, T) -> (B, T, dim). */
-export function embedTokens(params: SupernetParams, ids: tf.Tensor2D, dim: number, positionOffset = 0): tf.Tensor3D {
+export function embedTokens(params: Weights, ids: tf.Tensor2D, dim: number, positionOffset = 0): tf.Tensor3D {
   const [batch, length] = ids.shape;
   const table = sliceBlock(params.embed, params.embed.shape[0], dim);
   const tokens = tf.reshape(tf.gather(table, tf.reshape(ids, [-1])), [batch, length, dim]);

@@ -2,8 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { archFeatures, largestArch, sampleArch, smallestArch } from "../../src/space/index";
+import type { Arch } from "../../src/space/index";
 import { archLoss, batchTensors, createSupernet } from "../../src/supernet/index";
-import { collapse, createMos, makeMosOptions, mixExperts, routeLayer, routingTable } from "../../src/mos/index";
+import {
+  MosSupernet, collapse, createMos, expertName, makeMosOptions, mixExperts, mosSettingsTable, neuronRoutingEntropy, routeArch, routerPrefix, routingTable,
+} from "../../src/mos/index";
 import { gradientsOf } from "../../src/train/gradients";
 import { Rng } from "../../src/util/rng";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
@@ -11,30 +14,82 @@ import { useBackend } from "../helpers/backend";
 
 useBackend();
 
-const logits = (model: { logits: (...a: any[]) => tf.Tensor3D }, arch: ReturnType<typeof largestArch>, seed: number) =>
+const logits = (model: { logits: (...a: any[]) => tf.Tensor3D }, arch: Arch, seed: number) =>
   tf.tidy(() => model.logits(arch, batchTensors(randomBatch(seed)), null).dataSync() as Float32Array);
 
-function assertClose(a: Float32Array, b: Float32Array, tol: number, what: string): void {
-  assert.equal(a.length, b.length);
+function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol, `${what} ${i}: ${a[i]} vs ${b[i]}`);
 }
 
-test("with one expert, MoS is exactly the plain supernet (both granularities)", () => {
+/** Moves routers and expert biases off their start so archs really get different weights and biases matter. */
+function perturb(model: MosSupernet, seed: number): void {
+  let s = seed;
+  for (const [name, v] of Object.entries(model.params)) {
+    if (name.includes("router.w2") || (name.includes(".experts.") && name.endsWith(".b"))) v.assign(tf.randomNormal(v.shape, 0, 1, "float32", s++));
+  }
+}
+
+const host2 = (t: tf.Tensor) => t.arraySync() as number[][];
+const host1 = (t: tf.Tensor) => Array.from(t.dataSync());
+
+/** The releases' router and mixing written as loops over neurons and experts, on host arrays. */
+function loopReference(model: MosSupernet, arch: Arch, layer: string, fc: "fc1" | "fc2", rows: number, cols: number): { w: number[][]; b: number[] } {
+  const m = model.options.numExperts;
+  const prefix = routerPrefix(layer, fc, model.options);
+  const p = (n: string) => model.params[`${prefix}.${n}`];
+  const x = archFeatures(microSpace, arch);
+  const [w1, b1, w2, b2] = [host2(p("w1")), host1(p("b1")), host2(p("w2")), host1(p("b2"))];
+  const hidden = b1.map((b, h) => Math.max(0, x.reduce((s, xi, i) => s + xi * w1[i][h], b)));
+  const out = (j: number) => hidden.reduce((s, hv, h) => s + hv * w2[h][j], b2[j]);
+  const neuronWise = model.options.granularity === "neuron";
+  const alpha = (neuron: number): number[] => {
+    // Neuron-major router outputs: output j is neuron floor(j / m), expert j % m.
+    const z = Array.from({ length: m }, (_, e) => out(neuronWise ? neuron * m + e : e));
+    const mx = Math.max(...z);
+    const ez = z.map((v) => Math.exp(v - mx));
+    const sum = ez.reduce((a, b) => a + b, 0);
+    return ez.map((v) => v / sum);
+  };
+  const experts = Array.from({ length: m }, (_, e) => ({ w: host2(model.params[expertName(layer, fc, e, "w")]), b: host1(model.params[expertName(layer, fc, e, "b")]) }));
+  const w = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, j) => experts.reduce((s, ex, e) => s + alpha(j)[e] * ex.w[r][j], 0)));
+  const b = Array.from({ length: cols }, (_, j) => experts.reduce((s, ex, e) => s + alpha(j)[e] * ex.b[j], 0));
+  return { w, b };
+}
+
+test("with one expert, MoS is exactly the plain supernet (both granularities, both router inits)", () => {
   const plain = createSupernet(microConfig(), 21);
   for (const granularity of ["layer", "neuron"] as const) {
-    const mos = createMos(microConfig(), { numExperts: 1, granularity, routerHidden: 16 }, 21);
-    const rng = new Rng(3);
-    for (const arch of [largestArch(microSpace), smallestArch(microSpace), sampleArch(microSpace, rng)]) {
-      assertClose(logits(mos, arch, 1), logits(plain, arch, 1), 0, granularity);
+    for (const routerInit of ["release", "uniform"] as const) {
+      const mos = createMos(microConfig(), { numExperts: 1, granularity, routerHidden: 16, routerInit }, 21);
+      const rng = new Rng(3);
+      for (const arch of [largestArch(microSpace), smallestArch(microSpace), sampleArch(microSpace, rng)]) {
+        assertClose(logits(mos, arch, 1), logits(plain, arch, 1), 0, `${granularity}/${routerInit}`);
+      }
     }
   }
 });
 
-test("collapse gives a plain subnet of the arch's sizes with the MoS supernet's logits", () => {
+test("a loop over neurons and experts gives the collapsed subnet's weights and biases (neuron-major router outputs)", () => {
+  for (const granularity of ["layer", "neuron"] as const) {
+    const mos = createMos(microConfig(), { numExperts: 3, granularity, routerHidden: 5 }, 22);
+    perturb(mos, 40);
+    const arch: Arch = { ...smallestArch(microSpace), encoder: { ...smallestArch(microSpace).encoder, embedDim: 8, ffnDim: [10, 6] } };
+    const sub = collapse(mos, arch);
+    for (const [layer, fc, rows, cols] of [["enc.0", "fc1", 8, 10], ["enc.0", "fc2", 10, 8], ["enc.1", "fc1", 8, 6]] as const) {
+      const ref = loopReference(mos, arch, layer, fc, rows, cols);
+      assert.deepEqual(sub.params[`${layer}.${fc}.w`].shape, [rows, cols]);
+      assertClose(sub.params[`${layer}.${fc}.w`].dataSync(), ref.w.flat(), 1e-5, `${granularity} ${layer}.${fc}.w`);
+      assertClose(sub.params[`${layer}.${fc}.b`].dataSync(), ref.b, 1e-5, `${granularity} ${layer}.${fc}.b`);
+    }
+    for (const v of Object.values(sub.params)) v.dispose();
+  }
+});
+
+test("collapse gives a plain subnet of the arch's sizes with the MoS supernet's logits, biases mixed", () => {
   for (const granularity of ["layer", "neuron"] as const) {
     const mos = createMos(microConfig(), { numExperts: 3, granularity, routerHidden: 16 }, 22);
-    // Move the routers off their uniform start so that archs really get different weights.
-    for (const [name, v] of Object.entries(mos.params)) if (name.includes("router.w2")) v.assign(tf.randomNormal(v.shape, 0, 1, "float32", 5));
+    perturb(mos, 5);
     const rng = new Rng(4);
     for (const arch of [largestArch(microSpace), sampleArch(microSpace, rng), sampleArch(microSpace, rng)]) {
       const sub = collapse(mos, arch);
@@ -46,48 +101,68 @@ test("collapse gives a plain subnet of the arch's sizes with the MoS supernet's 
 });
 
 test("the vectorised mixture equals a loop over experts and neurons", () => {
-  const experts = tf.tensor3d(Array.from({ length: 3 * 2 * 4 }, (_, i) => Math.sin(i)), [3, 2, 4]);
-  const layerAlpha = tf.tensor2d([[0.2], [0.5], [0.3]]);
-  const neuronAlpha = tf.tensor2d([[0.1, 0.2, 0.3, 0.4], [0.6, 0.3, 0.3, 0.2], [0.3, 0.5, 0.4, 0.4]]);
-  const e = experts.arraySync();
+  const experts = [0, 1, 2].map((e) => tf.tensor2d(Array.from({ length: 2 * 4 }, (_, i) => Math.sin(10 * e + i)), [2, 4]));
+  const layerAlpha = tf.tensor2d([[0.2, 0.5, 0.3]]);
+  const neuronAlpha = tf.tensor2d([[0.1, 0.6, 0.3], [0.2, 0.3, 0.5], [0.3, 0.3, 0.4], [0.4, 0.2, 0.4]]); // (out, m)
+  const e = experts.map((t) => t.arraySync());
   const la = layerAlpha.arraySync();
   const na = neuronAlpha.arraySync();
-  const byLayer = mixExperts(experts, layerAlpha).arraySync();
-  const byNeuron = mixExperts(experts, neuronAlpha).arraySync();
+  const byLayer = (mixExperts(experts, layerAlpha) as tf.Tensor2D).arraySync();
+  const byNeuron = (mixExperts(experts, neuronAlpha) as tf.Tensor2D).arraySync();
   for (let r = 0; r < 2; r++) {
     for (let c = 0; c < 4; c++) {
       let a = 0;
       let b = 0;
       for (let i = 0; i < 3; i++) {
-        a += la[i][0] * e[i][r][c];
-        b += na[i][c] * e[i][r][c];
+        a += la[0][i] * e[i][r][c];
+        b += na[c][i] * e[i][r][c];
       }
       assert.ok(Math.abs(byLayer[r][c] - a) < 1e-6);
       assert.ok(Math.abs(byNeuron[r][c] - b) < 1e-6);
     }
   }
-  tf.dispose([experts, layerAlpha, neuronAlpha]);
+  assert.throws(() => mixExperts(experts.slice(0, 2), layerAlpha), /alpha has 3 experts, got 2/);
+  tf.dispose([...experts, layerAlpha, neuronAlpha]);
 });
 
-test("router weights are distributions over experts, and training signal reaches experts and routers", () => {
+test("routers give distributions over experts; training signal reaches experts, biases and both neuron-wise routers", () => {
   const mos = createMos(microConfig(), { numExperts: 2, granularity: "neuron", routerHidden: 8 }, 23);
   const arch = sampleArch(microSpace, new Rng(1));
   tf.tidy(() => {
-    const r = routeLayer(mos.params, "enc.0", tf.tensor1d(archFeatures(microSpace, arch)), mos.options, null);
-    const sums = tf.sum(r.fc1, 0).dataSync();
-    for (const s of sums) assert.ok(Math.abs(s - 1) < 1e-5);
+    for (const r of routeArch(mos.params, microSpace, arch, mos.options, null).values()) {
+      for (const s of tf.sum(r.fc1, 1).dataSync()) assert.ok(Math.abs(s - 1) < 1e-5);
+      assert.equal(r.fc1.shape[1], 2);
+    }
   });
   const { grads } = gradientsOf(mos.params, () => archLoss(mos, arch, batchTensors(randomBatch(5)), null, 0.1));
-  assert.ok(grads["enc.0.fc1.experts"], "experts get gradients");
-  assert.ok(grads["enc.0.router.w2"], "routers get gradients");
-  const norm = tf.tidy(() => tf.norm(grads["enc.0.router.w2"]).dataSync()[0]);
-  assert.ok(norm > 0, "the router's output layer has a non-zero gradient");
+  for (const name of [expertName("enc.0", "fc1", 1, "w"), expertName("enc.0", "fc2", 1, "b"), "enc.0.fc1.router.w2", "enc.0.fc2.router.w1"]) {
+    assert.ok(grads[name], `${name} gets a gradient`);
+    assert.ok(tf.tidy(() => tf.norm(grads[name]).dataSync()[0]) > 0, `${name}: non-zero gradient`);
+  }
   for (const g of Object.values(grads)) g.dispose();
   const rows = routingTable(mos, [arch]);
   assert.equal(rows.filter((r) => r.layer === "enc.0" && r.fc === "fc1").length, 2);
+  const entropy = neuronRoutingEntropy(mos, arch);
+  assert.ok(entropy.every((r) => r.entropy >= 0 && r.entropy <= r.maxEntropy + 1e-9));
 });
 
-test("MoS options are validated with the field named", () => {
+test("router dropout acts in training mode only, and a uniform router init starts every arch at the equal mixture", () => {
+  const mos = createMos(microConfig(), { numExperts: 2, granularity: "layer", routerHidden: 32, routerDropout: 0.5 }, 24);
+  const arch = largestArch(microSpace);
+  const w = (rng: Rng | null) => tf.tidy(() => Array.from(mos.weightsFor(arch, rng)["enc.0.fc1.w"].dataSync()));
+  assert.deepEqual(w(null), w(null));
+  assert.notDeepEqual(w(new Rng(1)), w(new Rng(2)));
+  const uniform = createMos(microConfig(), { numExperts: 3, granularity: "neuron", routerHidden: 8, routerInit: "uniform" }, 24);
+  for (const r of routingTable(uniform, [arch, smallestArch(microSpace)])) assert.ok(Math.abs(r.weight - 1 / 3) < 1e-6);
+});
+
+test("MoS options are validated with the field named, and the settings table names every source", () => {
   assert.throws(() => makeMosOptions({ numExperts: 0 }), /numExperts must be an integer in \[1, 16\]; got 0/);
   assert.throws(() => makeMosOptions({ granularity: "token" as never }), /granularity must be "layer" or "neuron"/);
+  assert.throws(() => makeMosOptions({ routerInit: "zero" as never }), /routerInit must be "release" or "uniform"; got "zero"/);
+  assert.throws(() => makeMosOptions({ featureNorms: "max" as never }), /featureNorms must be "space" or "hat"/);
+  const table = mosSettingsTable(makeMosOptions());
+  assert.deepEqual(table.map((r) => r.option).sort(), ["featureNorms", "granularity", "numExperts", "routerDropout", "routerHidden", "routerInit"]);
+  assert.ok(table.every((r) => r.source.length > 0));
+  assert.equal(table.find((r) => r.option === "routerDropout")?.mtRelease, "0.1");
 });
