@@ -1,10 +1,13 @@
 /**
  * Training overhead of Mixture-of-Supernets over the plain supernet: the time of one update of
- * the same subnet on the same batch, plain against layer-wise and neuron-wise MoS (2 experts).
+ * the same subnet on the same batch, plain against layer-wise and neuron-wise MoS with 2
+ * experts (our defaults, router dropout 0.1) and at the authors' MT release settings
+ * (neuron-wise, 6 experts, router dropout 0.1: `mosMtRelease`).
  * Steps alternate between the models batch by batch, so load changes hit all of them alike.
  */
 import { performance } from "perf_hooks";
 import type { TranslationBatch } from "../src/data/batching";
+import { mosMtRelease } from "../src/mos/config";
 import { createMos } from "../src/mos/mos-supernet";
 import { fixedSampler } from "../src/space/samplers";
 import type { Arch, SearchSpace } from "../src/space/types";
@@ -30,6 +33,7 @@ export function measureMosOverhead(label: string, space: SearchSpace, arch: Arch
     plain: createSupernet(config, seed),
     "mos-layer": createMos(config, { numExperts: 2, granularity: "layer" }, seed),
     "mos-neuron": createMos(config, { numExperts: 2, granularity: "neuron" }, seed),
+    "mos-mt-release": createMos(config, mosMtRelease, seed),
   };
   const trainConfig = benchTrainConfig(1e-3, seed);
   const states = Object.fromEntries(Object.keys(models).map((k) => [k, createTrainerState(trainConfig)]));

@@ -26,6 +26,8 @@ export interface EvolutionOptions {
   readonly seed: number;
   /** Draws allowed per accepted child before the constraint is declared unsatisfiable. */
   readonly maxTries: number;
+  /** Stop once this many distinct archs are scored (searches compared at equal cost); Infinity = no cap. */
+  readonly maxEvaluations: number;
 }
 
 /** HAT's search settings: 125 = 25 parents + 50 mutants + 50 crossovers, 30 iterations. */
@@ -39,6 +41,7 @@ export const evolutionDefaults: EvolutionOptions = Object.freeze({
   iterations: 30,
   seed: 1,
   maxTries: 10_000,
+  maxEvaluations: Infinity,
 });
 
 /** HAT's 1:2:2 split of a population into parents, mutants and crossovers (125 = 25 + 50 + 50). */
@@ -104,6 +107,9 @@ export function makeEvolutionOptions(overrides: Partial<EvolutionOptions> = {}):
   for (const field of ["mutateProb", "crossoverProb"] as const) {
     if (!(o[field] >= 0 && o[field] <= 1)) throw new Error(`evolution: ${field} = ${o[field]} must be in [0, 1]`);
   }
+  if (o.maxEvaluations !== Infinity && !(Number.isInteger(o.maxEvaluations) && o.maxEvaluations >= 1)) {
+    throw new Error(`evolution: maxEvaluations = ${o.maxEvaluations} must be an integer >= 1 or Infinity`);
+  }
   if (!Number.isFinite(o.seed)) throw new Error(`evolution: seed = ${o.seed} must be a finite number`);
   return o;
 }
@@ -123,12 +129,13 @@ export function evolutionarySearch(space: SearchSpace, objective: SearchObjectiv
     }
     throw new Error(`evolution: no feasible ${what} in ${o.maxTries} draws; the budget excludes (nearly) the whole space`);
   };
+  // Archs past the evaluation cap stay unscored and drop out of the population.
   const score = (archs: readonly Arch[]): Candidate[] => {
     const fresh: Arch[] = [];
     const freshKeys = new Set<string>();
     for (const a of archs) {
       const key = archKey(a);
-      if (!scores.has(key) && !freshKeys.has(key)) {
+      if (!scores.has(key) && !freshKeys.has(key) && evaluated.length + fresh.length < o.maxEvaluations) {
         freshKeys.add(key);
         fresh.push(a);
       }
@@ -143,7 +150,7 @@ export function evolutionarySearch(space: SearchSpace, objective: SearchObjectiv
         evaluated.push(c);
       });
     }
-    return archs.map((a) => scores.get(archKey(a)) as Candidate);
+    return archs.flatMap((a) => scores.get(archKey(a)) ?? []);
   };
   // Ties keep insertion order (stable sort), which keeps the search deterministic.
   const rank = (cs: readonly Candidate[]) => [...cs].sort((a, b) => a.fitness - b.fitness);
@@ -159,7 +166,7 @@ export function evolutionarySearch(space: SearchSpace, objective: SearchObjectiv
       evaluated: evaluated.length,
     });
   record(0, population.slice(0, o.parents));
-  for (let it = 1; it <= o.iterations; it++) {
+  for (let it = 1; it <= o.iterations && evaluated.length < o.maxEvaluations; it++) {
     const parents = population.slice(0, o.parents);
     const mutants = Array.from({ length: o.mutants }, () =>
       draw(() => mutate(space, rng.choice(parents).arch, rng, { prob: o.mutateProb }), "mutant"),

@@ -4,3 +4,4 @@ export * from "./fitness";
 export * from "./latency";
 export * from "./latency-predictor";
 export * from "./random-search";
+export * from "./equal-cost";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { differingOperators, getSpace, isValidArch, largestArch, sampleArch, smallestArch, archKey, archParams } from "../../src/space";
 import type { Arch } from "../../src/space";
-import { evolutionarySearch, makeEvolutionOptions, paramsCost, randomSearch, withinBudget } from "../../src/search";
+import { evolutionAtEqualCost, evolutionarySearch, makeEvolutionOptions, paramsCost, randomSearch, withinBudget } from "../../src/search";
 import { Rng } from "../../src/util/rng";
 
 const space = getSpace("small");
@@ -84,4 +84,27 @@ test("a budget that only the largest arch breaks never admits it", () => {
   assert.ok(result.evaluated.every((c) => c.key !== archKey(largest)));
   // Maximising size under the budget drives the search towards the limit.
   assert.ok(-result.best.fitness > 0.8 * limit, `${-result.best.fitness} of ${limit}`);
+});
+
+test("an evaluation cap stops the search at exactly that many scored archs, as the first part of the uncapped run", () => {
+  const free = evolutionarySearch(space, countingObjective().objective, { ...settings, seed: 5 });
+  const capped = evolutionarySearch(space, countingObjective().objective, { ...settings, seed: 5, maxEvaluations: 50 });
+  assert.equal(capped.evaluated.length, 50);
+  assert.deepEqual(capped.evaluated.map((c) => c.key), free.evaluated.slice(0, 50).map((c) => c.key));
+  assert.throws(() => makeEvolutionOptions({ maxEvaluations: 0 }), /maxEvaluations = 0 must be an integer >= 1 or Infinity/);
+});
+
+test("searches at equal cost score the same number of archs (the fewest either reached alone), each arch once", () => {
+  const other = sampleArch(space, new Rng(5));
+  const objectiveFor = (t: Arch, calls: string[][]) => ({
+    fitness: (archs: readonly Arch[]) => (calls.push(archs.map(archKey)), archs.map((x) => differingOperators(x, t).count)),
+    feasible: withinBudget(budget),
+  });
+  const alone = [target, other].map((t) => evolutionarySearch(space, objectiveFor(t, []), { ...settings, seed: 7 }).evaluated.length);
+  assert.notEqual(alone[0], alone[1], "the two searches differ in cost on their own");
+  const calls: string[][][] = [[], []];
+  const results = evolutionAtEqualCost(space, { a: objectiveFor(target, calls[0]), b: objectiveFor(other, calls[1]) }, { ...settings, seed: 7 });
+  assert.equal(results.a.evaluated.length, Math.min(...alone));
+  assert.equal(results.b.evaluated.length, Math.min(...alone));
+  for (const c of calls) assert.equal(new Set(c.flat()).size, c.flat().length, "no arch is scored twice");
 });
