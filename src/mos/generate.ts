@@ -6,7 +6,7 @@
  * own sizes: small beside the batch's matmuls, which is why MoS adds almost no training time.
  */
 import * as tf from "@tensorflow/tfjs";
-import { sliceBlock, sliceVector } from "../ops/index";
+import { mixExperts, sliceBlock, sliceVector } from "../ops/index";
 import type { Arch, SearchSpace } from "../space/types";
 import type { Weights } from "../supernet/params";
 import type { MosOptions } from "./config";
@@ -29,14 +29,6 @@ export function activeFfnLayers(arch: Arch): ActiveFfnLayer[] {
 /** (rows, cols) of fc1/fc2 in a layer of these widths. */
 export function matrixShape(l: ActiveFfnLayer, fc: FfnMatrix): [number, number] {
   return fc === "fc1" ? [l.embedDim, l.ffnDim] : [l.ffnDim, l.embedDim];
-}
-
-/** sum_i alpha[:, i] * experts[i]: experts (in, out) or (out); alpha (1, m) or (out, m), scaling output neuron j by alpha[j, i]. */
-export function mixExperts(experts: readonly tf.Tensor[], alpha: tf.Tensor2D): tf.Tensor {
-  if (alpha.shape[1] !== experts.length) throw new Error(`mixExperts: alpha has ${alpha.shape[1]} experts, got ${experts.length} tensors`);
-  if (experts.length === 1) return tf.mul(experts[0], tf.reshape(alpha, [-1]));
-  const columns = tf.split(alpha, experts.length, 1);
-  return tf.addN(experts.map((e, i) => tf.mul(e, tf.reshape(columns[i], [-1]))));
 }
 
 /** Routing of every FFN layer the arch uses. */

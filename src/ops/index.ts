@@ -2,3 +2,4 @@ export * from "./mat-mul";
 export * from "./linear";
 export * from "./batch-mat-mul";
 export * from "./slice-block";
+export * from "./mix-experts";

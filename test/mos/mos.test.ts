@@ -5,7 +5,7 @@ import { archFeatures, largestArch, sampleArch, smallestArch } from "../../src/s
 import type { Arch } from "../../src/space/index";
 import { archLoss, batchTensors, createSupernet } from "../../src/supernet/index";
 import {
-  MosSupernet, collapse, createMos, expertName, makeMosOptions, mixExperts, mosSettingsTable, neuronRoutingEntropy, routeArch, routerPrefix, routingTable,
+  MosSupernet, collapse, createMos, expertName, makeMosOptions, mosSettingsTable, neuronRoutingEntropy, routeArch, routerPrefix, routingTable,
 } from "../../src/mos/index";
 import { gradientsOf } from "../../src/train/gradients";
 import { Rng } from "../../src/util/rng";
@@ -98,31 +98,6 @@ test("collapse gives a plain subnet of the arch's sizes with the MoS supernet's 
       for (const v of Object.values(sub.params)) v.dispose();
     }
   }
-});
-
-test("the vectorised mixture equals a loop over experts and neurons", () => {
-  const experts = [0, 1, 2].map((e) => tf.tensor2d(Array.from({ length: 2 * 4 }, (_, i) => Math.sin(10 * e + i)), [2, 4]));
-  const layerAlpha = tf.tensor2d([[0.2, 0.5, 0.3]]);
-  const neuronAlpha = tf.tensor2d([[0.1, 0.6, 0.3], [0.2, 0.3, 0.5], [0.3, 0.3, 0.4], [0.4, 0.2, 0.4]]); // (out, m)
-  const e = experts.map((t) => t.arraySync());
-  const la = layerAlpha.arraySync();
-  const na = neuronAlpha.arraySync();
-  const byLayer = (mixExperts(experts, layerAlpha) as tf.Tensor2D).arraySync();
-  const byNeuron = (mixExperts(experts, neuronAlpha) as tf.Tensor2D).arraySync();
-  for (let r = 0; r < 2; r++) {
-    for (let c = 0; c < 4; c++) {
-      let a = 0;
-      let b = 0;
-      for (let i = 0; i < 3; i++) {
-        a += la[0][i] * e[i][r][c];
-        b += na[c][i] * e[i][r][c];
-      }
-      assert.ok(Math.abs(byLayer[r][c] - a) < 1e-6);
-      assert.ok(Math.abs(byNeuron[r][c] - b) < 1e-6);
-    }
-  }
-  assert.throws(() => mixExperts(experts.slice(0, 2), layerAlpha), /alpha has 3 experts, got 2/);
-  tf.dispose([...experts, layerAlpha, neuronAlpha]);
 });
 
 test("routers give distributions over experts; training signal reaches experts, biases and both neuron-wise routers", () => {
