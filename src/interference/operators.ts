@@ -1,9 +1,11 @@
 /**
- * The operator catalogue of a space, derived from it: every operator a child can use (the same
- * names as `differingOperators`), the shared weights it owns, and the trace names of its input
- * and output. Probes address operators by these names, e.g. "encoder.layer[1].ffn".
+ * The operator catalogue of a space, derived from its schema: every operator a child can use
+ * (the same names as `differingOperators`), the plain weights it owns, and the trace names of
+ * its input and output. Probes address operators by these names, e.g. "encoder.layer[1].ffn".
  */
-import type { Arch, SearchSpace } from "../space/types";
+import { layerOperatorOrder } from "../space/differing-operators";
+import { maxChoice, parts, spaceDimensions } from "../space/schema";
+import type { Arch, Part, SearchSpace } from "../space/types";
 
 /** One operator of the supernet. */
 export interface OperatorInfo {
@@ -21,22 +23,26 @@ export interface OperatorInfo {
 const attnWeights = (prefix: string) => ["q", "k", "v", "o"].flatMap((p) => [`${prefix}.${p}.w`, `${prefix}.${p}.b`]);
 const ffnWeights = (prefix: string) => [`${prefix}.fc1.w`, `${prefix}.fc1.b`, `${prefix}.fc2.w`, `${prefix}.fc2.b`];
 
-/** Every operator of the space's largest supernet. */
+/** Plain weights of a layer's FFN: the dense FFN (expert 0) and, in a mixture-of-experts part, experts 1.. and the token router. */
+export function ffnOperatorWeights(space: SearchSpace, part: Part, prefix: string): string[] {
+  if (!space[part].numExperts) return ffnWeights(prefix);
+  const experts = maxChoice(space, part, "numExperts");
+  return [...ffnWeights(prefix), ...Array.from({ length: experts - 1 }, (_, i) => ffnWeights(`${prefix}.experts.${i + 1}`)).flat(), `${prefix}.router.w`, `${prefix}.router.b`];
+}
+
+/** Every operator of the space's largest supernet, derived from the schema's operators per part. */
 export function operatorCatalog(space: SearchSpace): OperatorInfo[] {
-  const ops: OperatorInfo[] = [
-    { name: "encoder.embedding", part: "encoder", layer: null, kind: "embedding", weights: ["embed"], input: null, output: null },
-    { name: "decoder.embedding", part: "decoder", layer: null, kind: "embedding", weights: ["embed"], input: null, output: null },
-  ];
-  for (let l = 0; l < Math.max(...space.encoder.numLayers); l++) {
-    const p = `enc.${l}`;
-    ops.push({ name: `encoder.layer[${l}].selfAttn`, part: "encoder", layer: l, kind: "selfAttn", weights: attnWeights(`${p}.selfAttn`), input: `${p}.selfAttn.in`, output: `${p}.selfAttn.out` });
-    ops.push({ name: `encoder.layer[${l}].ffn`, part: "encoder", layer: l, kind: "ffn", weights: ffnWeights(p), input: `${p}.ffn.in`, output: `${p}.ffn.out` });
-  }
-  for (let l = 0; l < Math.max(...space.decoder.numLayers); l++) {
-    const p = `dec.${l}`;
-    ops.push({ name: `decoder.layer[${l}].selfAttn`, part: "decoder", layer: l, kind: "selfAttn", weights: attnWeights(`${p}.selfAttn`), input: `${p}.selfAttn.in`, output: `${p}.selfAttn.out` });
-    ops.push({ name: `decoder.layer[${l}].crossAttn`, part: "decoder", layer: l, kind: "crossAttn", weights: attnWeights(`${p}.crossAttn`), input: `${p}.crossAttn.in`, output: `${p}.crossAttn.out` });
-    ops.push({ name: `decoder.layer[${l}].ffn`, part: "decoder", layer: l, kind: "ffn", weights: ffnWeights(p), input: `${p}.ffn.in`, output: `${p}.ffn.out` });
+  const ops: OperatorInfo[] = parts.map((part) => ({ name: `${part}.embedding`, part, layer: null, kind: "embedding" as const, weights: ["embed"], input: null, output: null }));
+  for (const part of parts) {
+    const kinds = layerOperatorOrder.filter((op) => spaceDimensions(space, part).some((d) => d.scope !== "part" && d.operator === op)) as ("selfAttn" | "crossAttn" | "ffn")[];
+    for (let l = 0; l < maxChoice(space, part, "numLayers"); l++) {
+      const p = `${part === "encoder" ? "enc" : "dec"}.${l}`;
+      for (const kind of kinds) {
+        const weights = kind === "ffn" ? ffnOperatorWeights(space, part, p) : attnWeights(`${p}.${kind}`);
+        const io = kind === "ffn" ? `${p}.ffn` : `${p}.${kind}`;
+        ops.push({ name: `${part}.layer[${l}].${kind}`, part, layer: l, kind, weights, input: `${io}.in`, output: `${io}.out` });
+      }
+    }
   }
   return ops;
 }

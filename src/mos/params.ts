@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SupernetConfig } from "../supernet/config";
 import { SupernetParams, initSupernetParams, variableFrom } from "../supernet/params";
-import { featureNames } from "../space/features";
+import { archFeatureNames } from "../space/features";
 import { Rng } from "../util/rng";
 import type { MosOptions } from "./config";
 
@@ -43,9 +43,8 @@ function uniform(shape: number[], limit: number, rng: Rng): tf.Tensor {
   return tf.tensor(v, shape);
 }
 
-/** Adds one router MLP: Linear(features -> hidden) -> ReLU -> Linear(hidden -> outputs). */
-function addRouter(params: SupernetParams, prefix: string, outputs: number, neuronWise: boolean, options: MosOptions, rng: Rng): void {
-  const f = featureNames.length;
+/** Adds one router MLP: Linear(f features -> hidden) -> ReLU -> Linear(hidden -> outputs). */
+function addRouter(params: SupernetParams, prefix: string, f: number, outputs: number, neuronWise: boolean, options: MosOptions, rng: Rng): void {
   const h = options.routerHidden;
   const add = (name: string, t: tf.Tensor) => (params[`${prefix}.${name}`] = variableFrom(t, `${prefix}.${name}`));
   // torch.nn.Linear's default init: weight and bias U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
@@ -68,6 +67,7 @@ function addRouter(params: SupernetParams, prefix: string, outputs: number, neur
 export function initMosParams(config: SupernetConfig, options: MosOptions, rng: Rng): SupernetParams {
   const params = initSupernetParams(config, rng);
   const m = options.numExperts;
+  const f = archFeatureNames(config.space).length;
   for (const layer of ffnLayers(config)) {
     for (const fc of ffnMatrices) {
       const w = params[`${layer}.${fc}.w`];
@@ -82,12 +82,12 @@ export function initMosParams(config: SupernetConfig, options: MosOptions, rng: 
       }
     }
     if (options.granularity === "layer") {
-      addRouter(params, routerPrefix(layer, "fc1", options), m, false, options, rng);
+      addRouter(params, routerPrefix(layer, "fc1", options), f, m, false, options, rng);
     } else {
       for (const fc of ffnMatrices) {
         // Neuron-major outputs, as in the releases: output j is neuron j / m, expert j % m.
         const outMax = params[expertName(layer, fc, 0, "b")].shape[0];
-        addRouter(params, routerPrefix(layer, fc, options), m * outMax, true, options, rng);
+        addRouter(params, routerPrefix(layer, fc, options), f, m * outMax, true, options, rng);
       }
     }
   }

@@ -5,7 +5,7 @@
  * the samples' unit (ms).
  */
 import * as tf from "@tensorflow/tfjs";
-import { archFeatures, featureNames, featureNorms } from "../space/features";
+import { archFeatureNames, archFeatures, featureNorms } from "../space/features";
 import type { Arch, SearchSpace } from "../space/types";
 import { kendallTauB } from "../stats/kendall";
 import { variableFrom } from "../supernet/params";
@@ -67,7 +67,7 @@ export function fitLatencyPredictor(space: SearchSpace, samples: readonly Latenc
   const yStd = ys.map((y) => (y - mean) / std);
 
   const rng = new Rng(o.seed);
-  const widths = [featureNames.length, ...o.hidden, 1];
+  const widths = [archFeatureNames(space).length, ...o.hidden, 1];
   // PyTorch's Linear initialisation: U(-1/sqrt(in), 1/sqrt(in)) for weights and biases.
   const layers = widths.slice(1).map((out, i) => {
     const fanIn = widths[i];

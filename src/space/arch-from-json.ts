@@ -4,7 +4,7 @@
  * keys such as `decoder-ffn-embed-dim-all-subtransformer`), so HAT's published archs can be
  * evaluated as they are. Unknown keys are errors here, because in typed input they are typos.
  */
-import { layerFields, parts } from "./fields";
+import { parts, schema, spaceDimensions } from "./schema";
 import { archFromHatConfig, isHatConfig } from "./hat-config";
 import type { Arch, SearchSpace } from "./types";
 import { describe, validateArch } from "./validate-arch";
@@ -28,7 +28,7 @@ export function archFromJSON(json: unknown, space: SearchSpace): Arch {
   for (const part of parts) {
     const p = record[part];
     if (typeof p !== "object" || p === null) continue; // validateArch reports it
-    const known = new Set(["embedDim", "numLayers", ...layerFields[part]]);
+    const known = new Set(spaceDimensions(space, part).map((d) => d.field));
     for (const k of Object.keys(p)) if (!known.has(k)) unknown.push(`${part}.${k}`);
   }
   if (unknown.length > 0) {
@@ -38,22 +38,16 @@ export function archFromJSON(json: unknown, space: SearchSpace): Arch {
   return copyArch(record);
 }
 
-/** A deep copy holding only the fields of Arch. */
+/** A deep copy holding only the schema's fields of the arch. */
 export function copyArch(arch: Arch): Arch {
-  return {
-    encoder: {
-      embedDim: arch.encoder.embedDim,
-      numLayers: arch.encoder.numLayers,
-      ffnDim: [...arch.encoder.ffnDim],
-      numHeads: [...arch.encoder.numHeads],
-    },
-    decoder: {
-      embedDim: arch.decoder.embedDim,
-      numLayers: arch.decoder.numLayers,
-      ffnDim: [...arch.decoder.ffnDim],
-      selfHeads: [...arch.decoder.selfHeads],
-      crossHeads: [...arch.decoder.crossHeads],
-      crossLayers: [...arch.decoder.crossLayers],
-    },
+  const copy = (part: "encoder" | "decoder") => {
+    const p = arch[part] as unknown as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const d of schema.filter((x) => x.part === part && p[x.field] !== undefined)) {
+      const v = p[d.field];
+      out[d.field] = d.scope === "part" ? v : d.scope === "layer" ? [...(v as number[])] : (v as number[][]).map((l) => [...l]);
+    }
+    return out;
   };
+  return { encoder: copy("encoder"), decoder: copy("decoder") } as unknown as Arch;
 }

@@ -1,15 +1,19 @@
 /**
- * HAT's 10-number architecture features (Wang et al., ACL 2020), the input of HAT's latency
- * predictor and of the Mixture-of-Supernets router (Jawahar et al., 2023). HAT divides each
- * feature by hand-written norms (`hatFeatureNorms`, which differ from its space's maxima: FFN
- * 2048 vs 3072, heads 6 vs 8); by default each norm here is the largest choice of that field, so
- * every feature lies in (0, 1] and the largest arch maps to all ones, whatever the space.
+ * Architecture features, the input of HAT's latency predictor and of the Mixture-of-Supernets
+ * router (Jawahar et al., 2023): HAT's 10 numbers (Wang et al., ACL 2020) and, for a space with
+ * mixture-of-experts layers, AutoMoE's expert features (Jawahar et al., 2022): the mean expert
+ * count, the mean over layers of each layer's mean expert width, and the mean top-k, for the
+ * encoder and the decoder (AutoMoE's latency predictor meant to read these; its released code
+ * truncates the top-k pair away). HAT divides each feature by hand-written norms
+ * (`hatFeatureNorms`, which differ from its space's maxima: FFN 2048 vs 3072, heads 6 vs 8); by
+ * default each norm here is the largest choice of that field, so every feature lies in (0, 1]
+ * and the largest arch maps to all ones, whatever the space.
  */
-import { maxChoice } from "./fields";
-import type { Arch, SearchSpace } from "./types";
+import { isMoeSpace, layerExperts, maxChoice } from "./schema";
+import type { Arch, Part, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
-/** Names of the 10 features, in order. */
+/** Names of HAT's 10 features, in order. */
 export const featureNames: readonly string[] = Object.freeze([
   "encEmbed",
   "encLayers",
@@ -23,9 +27,21 @@ export const featureNames: readonly string[] = Object.freeze([
   "meanCrossLayers",
 ]);
 
+/** Names of AutoMoE's expert features, appended for spaces with mixture-of-experts layers. */
+export const expertFeatureNames: readonly string[] = Object.freeze(["meanEncExperts", "meanDecExperts", "meanEncExpertFfn", "meanDecExpertFfn", "meanEncTopK", "meanDecTopK"]);
+
+/** The feature names of a space: HAT's 10, plus the 6 expert features in a mixture-of-experts space. */
+export function archFeatureNames(space: SearchSpace): readonly string[] {
+  return isMoeSpace(space) ? [...featureNames, ...expertFeatureNames] : featureNames;
+}
+
+/** The largest choice of an optional field, or `dense` when the part does not declare it. */
+const maxOr = (space: SearchSpace, part: Part, field: "numExperts" | "topK" | "expertFfnDim", dense: number) =>
+  space[part][field] ? Math.max(maxChoice(space, part, field), field === "expertFfnDim" ? maxChoice(space, part, "ffnDim") : 0) : dense;
+
 /** The divisor of each feature: the largest choice of the corresponding field. */
 export function featureNorms(space: SearchSpace): number[] {
-  return [
+  const hat = [
     maxChoice(space, "encoder", "embedDim"),
     maxChoice(space, "encoder", "numLayers"),
     maxChoice(space, "encoder", "ffnDim"),
@@ -37,34 +53,37 @@ export function featureNorms(space: SearchSpace): number[] {
     maxChoice(space, "decoder", "crossHeads"),
     maxChoice(space, "decoder", "crossLayers"),
   ];
+  if (!isMoeSpace(space)) return hat;
+  return [
+    ...hat,
+    maxOr(space, "encoder", "numExperts", 1),
+    maxOr(space, "decoder", "numExperts", 1),
+    maxOr(space, "encoder", "expertFfnDim", maxChoice(space, "encoder", "ffnDim")),
+    maxOr(space, "decoder", "expertFfnDim", maxChoice(space, "decoder", "ffnDim")),
+    maxOr(space, "encoder", "topK", 1),
+    maxOr(space, "decoder", "topK", 1),
+  ];
 }
 
 /** HAT's own norms for WMT'14 En-De, for reproducing its latency predictor (features may exceed 1). */
 export const hatFeatureNorms: readonly number[] = Object.freeze([640, 6, 2048, 6, 640, 6, 2048, 6, 6, 2]);
 
-/** The arch's 10 normalised features (means over the active layers), validated first. */
-export function archFeatures(
-  space: SearchSpace,
-  arch: Arch,
-  norms: readonly number[] = featureNorms(space),
-): number[] {
-  if (norms.length !== featureNames.length) {
-    throw new Error(`archFeatures: norms has ${norms.length} entries, expected ${featureNames.length}`);
+/** The arch's normalised features (means over the active layers), validated first. */
+export function archFeatures(space: SearchSpace, arch: Arch, norms: readonly number[] = featureNorms(space)): number[] {
+  const names = archFeatureNames(space);
+  if (norms.length !== names.length) {
+    throw new Error(`archFeatures: norms has ${norms.length} entries, expected ${names.length} (${names.join(", ")})`);
   }
   validateArch(space, arch);
   const { encoder: e, decoder: d } = arch;
-  const raw = [
-    e.embedDim,
-    e.numLayers,
-    mean(e.ffnDim),
-    mean(e.numHeads),
-    d.embedDim,
-    d.numLayers,
-    mean(d.ffnDim),
-    mean(d.selfHeads),
-    mean(d.crossHeads),
-    mean(d.crossLayers),
-  ];
+  const raw = [e.embedDim, e.numLayers, mean(e.ffnDim), mean(e.numHeads), d.embedDim, d.numLayers, mean(d.ffnDim), mean(d.selfHeads), mean(d.crossHeads), mean(d.crossLayers)];
+  if (names.length > featureNames.length) {
+    const experts = (part: Part) => mean(Array.from({ length: arch[part].numLayers }, (_, l) => layerExperts(arch, part, l)));
+    // Each layer's mean width over all its experts (expert 0's is ffnDim), then the mean over layers.
+    const widths = (part: Part) => mean(arch[part].ffnDim.map((w, l) => mean([w, ...(arch[part].expertFfnDim?.[l] ?? [])])));
+    const topK = (part: Part) => mean(Array.from({ length: arch[part].numLayers }, (_, l) => Math.min(arch[part].topK?.[l] ?? 1, layerExperts(arch, part, l))));
+    raw.push(experts("encoder"), experts("decoder"), widths("encoder"), widths("decoder"), topK("encoder"), topK("decoder"));
+  }
   return raw.map((x, i) => x / norms[i]);
 }
 

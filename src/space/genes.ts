@@ -1,24 +1,30 @@
 /**
  * The gene encoding used by evolutionary search (HAT, Wang et al., ACL 2020): one gene per
  * elastic choice, its value the index of the chosen value. Unlike HAT's hand-written
- * `arch2gene`, the gene list is DERIVED from the space: per part (encoder, then decoder)
- * embedDim, numLayers, then each per-layer field for every layer up to the largest depth
- * (field-major: all ffnDim genes, then all heads genes, ...). Genes of layers beyond numLayers
- * are inactive; `encodeArch` fills them with a copy of the last active layer, so an arch has one
- * canonical gene vector and a mutation that adds a layer grows a copy of its neighbour.
+ * `arch2gene`, the gene list is DERIVED from the space's schema (`schema.ts`): per part
+ * (encoder, then decoder) its part-scoped dimensions, then each per-layer dimension for every
+ * layer up to the largest depth (field-major: all ffnDim genes, then all heads genes, ...), then
+ * each per-expert dimension for every layer and expert slot 1..maxExperts-1. Genes of layers
+ * beyond numLayers, or of experts beyond a layer's numExperts, are inactive; `encodeArch` fills
+ * them with a copy of the last active value, so an arch has one canonical gene vector and a
+ * mutation that adds a layer (or an expert) grows a copy of its neighbour. AutoMoE repairs a
+ * grown expert list with random widths instead; with mutation the copied genes are resampled at
+ * the mutation rate too, so both reach every width.
  */
-import { layerFields, layerValues, parts, spaceChoices } from "./fields";
+import { Dimension, buildArch, layerExperts, maxChoice, parts, spaceChoices, spaceDimensions } from "./schema";
 import type { Arch, Part, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
-/** One gene: which field (and layer) it sets, and the values its index selects. */
+/** One gene: which field (and layer, and expert) it sets, and the values its index selects. */
 export interface GeneSpec {
-  /** Stable name, e.g. "decoder.ffnDim[2]" or "encoder.embedDim". */
+  /** Stable name, e.g. "decoder.ffnDim[2]", "encoder.embedDim" or "encoder.expertFfnDim[1][2]". */
   readonly key: string;
   /** Allowed values (ascending); the gene is an index into this list. */
   readonly choices: readonly number[];
-  /** Layer index, for per-layer fields only. */
+  /** Layer index, for per-layer and per-expert fields. */
   readonly layer?: number;
+  /** Expert index (1..maxExperts-1), for per-expert fields. */
+  readonly expert?: number;
   readonly part: Part;
   /** Field name within the part, e.g. "ffnDim". */
   readonly field: string;
@@ -32,15 +38,18 @@ export function geneSpecs(space: SearchSpace): readonly GeneSpec[] {
   if (hit) return hit;
   const specs: GeneSpec[] = [];
   for (const part of parts) {
-    for (const field of ["embedDim", "numLayers"]) {
-      specs.push(Object.freeze({ key: `${part}.${field}`, choices: spaceChoices(space, part, field), part, field }));
-    }
-    const maxLayers = Math.max(...space[part].numLayers);
-    for (const field of layerFields[part]) {
-      for (let layer = 0; layer < maxLayers; layer++) {
-        const choices = spaceChoices(space, part, field);
-        specs.push(Object.freeze({ key: `${part}.${field}[${layer}]`, choices, layer, part, field }));
-      }
+    const dims = spaceDimensions(space, part);
+    const maxLayers = maxChoice(space, part, "numLayers");
+    const add = (d: Dimension, layer?: number, expert?: number) => {
+      const key = `${part}.${d.field}${layer === undefined ? "" : `[${layer}]`}${expert === undefined ? "" : `[${expert}]`}`;
+      const spec: GeneSpec = { key, choices: spaceChoices(space, part, d.field), ...(layer === undefined ? {} : { layer }), ...(expert === undefined ? {} : { expert }), part, field: d.field };
+      specs.push(Object.freeze(spec));
+    };
+    for (const d of dims.filter((x) => x.scope === "part")) add(d);
+    for (const d of dims.filter((x) => x.scope === "layer")) for (let layer = 0; layer < maxLayers; layer++) add(d, layer);
+    for (const d of dims.filter((x) => x.scope === "expert")) {
+      const maxExperts = maxChoice(space, part, "numExperts");
+      for (let layer = 0; layer < maxLayers; layer++) for (let expert = 1; expert < maxExperts; expert++) add(d, layer, expert);
     }
   }
   Object.freeze(specs);
@@ -48,23 +57,37 @@ export function geneSpecs(space: SearchSpace): readonly GeneSpec[] {
   return specs;
 }
 
-/** Whether a gene changes the arch: scalars always, per-layer genes only below numLayers. */
+/** Whether a gene changes the arch: scalars always, per-layer genes below numLayers, per-expert genes below the layer's numExperts. */
 export function isGeneActive(spec: GeneSpec, arch: Arch): boolean {
-  return spec.layer === undefined || spec.layer < arch[spec.part].numLayers;
+  if (spec.layer === undefined) return true;
+  if (spec.layer >= arch[spec.part].numLayers) return false;
+  return spec.expert === undefined || spec.expert < layerExperts(arch, spec.part, spec.layer);
 }
 
-/** The arch as choice indices; inactive layers copy the last active layer (validated). */
+/** The value a gene holds for an arch: its own, or for an inactive gene a copy of the last active one. */
+function geneValue(arch: Arch, spec: GeneSpec): number {
+  const p = arch[spec.part] as unknown as Record<string, number | number[] | number[][]>;
+  if (spec.layer === undefined) return p[spec.field] as number;
+  const layer = Math.min(spec.layer, arch[spec.part].numLayers - 1);
+  if (spec.expert === undefined) return (p[spec.field] as number[])[layer];
+  // Experts 1.. of a layer; with none, copy expert 0's width (ffnDim), the layer's last active expert.
+  const widths = (p[spec.field] as number[][])[layer];
+  return widths.length === 0 ? (p.ffnDim as number[])[layer] : widths[Math.min(spec.expert - 1, widths.length - 1)];
+}
+
+/** The arch as choice indices; inactive genes copy the last active value (validated). */
 export function encodeArch(space: SearchSpace, arch: Arch): number[] {
   validateArch(space, arch);
   return geneSpecs(space).map((spec) => {
-    if (spec.layer === undefined) return spec.choices.indexOf(arch[spec.part][spec.field as "embedDim"]);
-    const values = layerValues(arch, spec.part, spec.field);
-    const value = values[Math.min(spec.layer, values.length - 1)];
-    return spec.choices.indexOf(value);
+    const i = spec.choices.indexOf(geneValue(arch, spec));
+    // A copied ffnDim may not be an expert width choice: the nearest choice not above it, else the smallest.
+    if (i >= 0) return i;
+    const below = spec.choices.filter((c) => c <= geneValue(arch, spec)).length;
+    return Math.max(0, below - 1);
   });
 }
 
-/** The arch that a gene vector selects; per-layer genes past numLayers are ignored. */
+/** The arch that a gene vector selects; genes of inactive layers and experts are ignored. */
 export function decodeArch(space: SearchSpace, genes: readonly number[]): Arch {
   const specs = geneSpecs(space);
   if (genes.length !== specs.length) {
@@ -78,22 +101,30 @@ export function decodeArch(space: SearchSpace, genes: readonly number[]): Arch {
   return decodeTrusted(space, genes);
 }
 
+const firstGene = new WeakMap<SearchSpace, Map<string, number>>();
+
+/** Position of a gene in the vector: each field's genes are contiguous, layer-major then expert. */
+function geneIndex(space: SearchSpace): (part: Part, field: string, layer?: number, expert?: number) => number {
+  let first = firstGene.get(space);
+  if (!first) {
+    first = new Map();
+    geneSpecs(space).forEach((s, i) => {
+      const f = first as Map<string, number>;
+      if (!f.has(`${s.part}.${s.field}`)) f.set(`${s.part}.${s.field}`, i);
+    });
+    firstGene.set(space, first);
+  }
+  const starts = first;
+  const slots = (part: Part) => (space[part].numExperts ? maxChoice(space, part, "numExperts") - 1 : 0);
+  return (part, field, layer, expert) => (starts.get(`${part}.${field}`) as number) + (layer === undefined ? 0 : expert === undefined ? layer : layer * slots(part) + expert - 1);
+}
+
 /** decodeArch without the checks, for inner loops over genes already known to be in range. */
 export function decodeTrusted(space: SearchSpace, genes: readonly number[]): Arch {
   const specs = geneSpecs(space);
-  const value = (i: number) => specs[i].choices[genes[i]];
-  let i = 0;
-  const out: Record<string, Record<string, number | number[]>> = {};
-  for (const part of parts) {
-    const embedDim = value(i++);
-    const numLayers = value(i++);
-    const p: Record<string, number | number[]> = { embedDim, numLayers };
-    const maxLayers = Math.max(...space[part].numLayers);
-    for (const field of layerFields[part]) {
-      p[field] = Array.from({ length: numLayers }, (_, layer) => value(i + layer));
-      i += maxLayers;
-    }
-    out[part] = p;
-  }
-  return out as unknown as Arch;
+  const at = geneIndex(space);
+  return buildArch(space, (part, field, layer, expert) => {
+    const i = at(part, field, layer, expert);
+    return specs[i].choices[genes[i]];
+  });
 }

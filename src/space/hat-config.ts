@@ -73,8 +73,11 @@ export function archFromHatConfig(config: object, space: SearchSpace): Arch {
   return arch;
 }
 
-/** An arch as a HAT subtransformer config (per-layer lists of length numLayers). */
+/** An arch as a HAT subtransformer config (per-layer lists of length numLayers); HAT's configs have no experts. */
 export function archToHatConfig(arch: Arch): Record<string, number | number[]> {
+  for (const part of ["encoder", "decoder"] as const) {
+    if (arch[part].numExperts !== undefined) throw new Error(`archToHatConfig: ${part} has numExperts (a mixture-of-experts arch); HAT subtransformer configs describe dense archs only`);
+  }
   return {
     [hatKeys.encoderEmbedDim]: arch.encoder.embedDim,
     [hatKeys.encoderNumLayers]: arch.encoder.numLayers,

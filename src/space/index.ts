@@ -1,12 +1,12 @@
 export type { Arch, ArchField, DecoderLayerField, EncoderLayerField, Part, SearchSpace } from "./types";
-export { layerFields } from "./fields";
+export { layerFields } from "./schema";
 export { getSpace, spaceNames, spaces, type SpaceName } from "./presets";
 export { defineSpace, spaceProblems, validateSpace } from "./validate-space";
 export { archProblems, isValidArch, validateArch } from "./validate-arch";
 export { archFromJSON, copyArch } from "./arch-from-json";
 export { archFromHatConfig, archToHatConfig } from "./hat-config";
 export { decodeArch, encodeArch, geneSpecs, isGeneActive, type GeneSpec } from "./genes";
-export { archFeatures, featureNames, featureNorms, hatFeatureNorms } from "./features";
+export { archFeatureNames, archFeatures, expertFeatureNames, featureNames, featureNorms, hatFeatureNorms } from "./features";
 export { largestArch, smallestArch } from "./named-archs";
 export { archEquals, archFromKey, archKey } from "./arch-key";
 export { sampleArch } from "./sample-arch";

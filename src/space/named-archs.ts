@@ -4,15 +4,15 @@
  * 2023, after BigNAS / slimmable networks) trains both at every update, and they bound the
  * FLOPs and parameter range of a space.
  */
-import { buildArch, maxChoice, minChoice } from "./fields";
+import { buildArch, maxChoice, minChoice } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 
 /** The arch with every choice at its maximum. */
 export function largestArch(space: SearchSpace): Arch {
-  return buildArch((part, field) => maxChoice(space, part, field));
+  return buildArch(space, (part, field) => maxChoice(space, part, field));
 }
 
 /** The arch with every choice at its minimum. */
 export function smallestArch(space: SearchSpace): Arch {
-  return buildArch((part, field) => minChoice(space, part, field));
+  return buildArch(space, (part, field) => minChoice(space, part, field));
 }

@@ -3,11 +3,11 @@
  * each scalar uniform over its choices, numLayers uniform, then each per-layer value uniform
  * for the active layers only (so the random stream does not depend on the maximum depth).
  */
-import { buildArch, spaceChoices } from "./fields";
+import { buildArch, spaceChoices } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 import type { Rng } from "../util/rng";
 
 /** One uniformly random arch of the space. */
 export function sampleArch(space: SearchSpace, rng: Rng): Arch {
-  return buildArch((part, field) => rng.choice(spaceChoices(space, part, field)));
+  return buildArch(space, (part, field) => rng.choice(spaceChoices(space, part, field)));
 }

@@ -20,7 +20,7 @@ export interface SearchSpace {
     readonly ffnDim: readonly number[];
     /** Self-attention heads of each layer. */
     readonly numHeads: readonly number[];
-  };
+  } & MoeChoices;
   readonly decoder: {
     /** Width of the decoder's hidden states. */
     readonly embedDim: readonly number[];
@@ -37,9 +37,31 @@ export interface SearchSpace {
      * concatenated along time (HAT's -1, 1, 2 = our 1, 2, 3).
      */
     readonly crossLayers: readonly number[];
-  };
+  } & MoeChoices;
   /** Fixed q/k/v width (HAT: 512): heads change the head size, not the parameter count. */
   readonly qkvDim: number;
+}
+
+/**
+ * AutoMoE's dimensions (Jawahar et al., 2022), declared by a space whose layers are
+ * mixtures of experts and absent from a dense one. A valid space keeps every gene independent:
+ * a layer routes each token to min(topK, numExperts) experts.
+ */
+export interface MoeChoices {
+  /** Experts of each layer's FFN (1 = a dense layer). */
+  readonly numExperts?: readonly number[];
+  /** Experts each token is routed to. */
+  readonly topK?: readonly number[];
+  /** FFN widths of experts 1..numExperts-1 (expert 0's is ffnDim). */
+  readonly expertFfnDim?: readonly number[];
+}
+
+/** AutoMoE's values of an arch part: per layer, and per expert 1..numExperts-1 of each layer. */
+export interface MoeArchPart {
+  readonly numExperts?: readonly number[];
+  readonly topK?: readonly number[];
+  /** expertFfnDim[l] has numExperts[l] - 1 entries: the widths of experts 1.. of layer l. */
+  readonly expertFfnDim?: readonly (readonly number[])[];
 }
 
 /** One subnet of a space: a value per elastic dimension; per-layer arrays have length numLayers. */
@@ -49,7 +71,7 @@ export interface Arch {
     readonly numLayers: number;
     readonly ffnDim: readonly number[];
     readonly numHeads: readonly number[];
-  };
+  } & MoeArchPart;
   readonly decoder: {
     readonly embedDim: number;
     readonly numLayers: number;
@@ -57,7 +79,7 @@ export interface Arch {
     readonly selfHeads: readonly number[];
     readonly crossHeads: readonly number[];
     readonly crossLayers: readonly number[];
-  };
+  } & MoeArchPart;
 }
 
 /** Encoder or decoder. */

@@ -3,9 +3,10 @@
  * takes an arch (HAT, Wang et al., ACL 2020, trusts its configs; we do not). Errors name the
  * field, the layer, the value and the allowed values, e.g.
  * `decoder.ffnDim[2] = 1500 is not allowed; allowed: 256, 384, 512`.
- * Extra fields are ignored here (other modules extend Arch, e.g. with experts per layer).
+ * Fields come from the space's schema (`schema.ts`); extra fields are ignored here (typed input
+ * is checked for unknown keys by `archFromJSON`).
  */
-import { layerFields, parts, spaceChoices } from "./fields";
+import { parts, spaceChoices, spaceDimensions } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 
 /** Every problem of an arch in a space, as readable lines (empty when the arch is valid). */
@@ -18,22 +19,33 @@ export function archProblems(space: SearchSpace, arch: unknown): string[] {
       problems.push(`${part} is missing (got ${describe(value)})`);
       continue;
     }
-    for (const field of ["embedDim", "numLayers"]) {
-      checkValue(problems, `${part}.${field}`, value[field], spaceChoices(space, part, field));
-    }
+    const dims = spaceDimensions(space, part);
+    for (const d of dims.filter((x) => x.scope === "part")) checkValue(problems, `${part}.${d.field}`, value[d.field], spaceChoices(space, part, d.field));
     const numLayers = value.numLayers;
     const expected = typeof numLayers === "number" && Number.isInteger(numLayers) ? numLayers : undefined;
-    for (const field of layerFields[part]) {
-      const key = `${part}.${field}`;
-      const values = value[field];
+    const perLayer = (key: string, values: unknown, check: (v: unknown, i: number) => void) => {
       if (!Array.isArray(values)) {
         problems.push(`${key} must be an array with one entry per layer, got ${describe(values)}`);
-        continue;
+        return;
       }
-      if (expected !== undefined && values.length !== expected) {
-        problems.push(`${key} has ${values.length} entries, expected numLayers = ${expected}`);
-      }
-      values.forEach((v, i) => checkValue(problems, `${key}[${i}]`, v, spaceChoices(space, part, field)));
+      if (expected !== undefined && values.length !== expected) problems.push(`${key} has ${values.length} entries, expected numLayers = ${expected}`);
+      values.forEach(check);
+    };
+    for (const d of dims.filter((x) => x.scope === "layer")) {
+      const key = `${part}.${d.field}`;
+      perLayer(key, value[d.field], (v, i) => checkValue(problems, `${key}[${i}]`, v, spaceChoices(space, part, d.field)));
+    }
+    for (const d of dims.filter((x) => x.scope === "expert")) {
+      const key = `${part}.${d.field}`;
+      const experts = Array.isArray(value.numExperts) ? (value.numExperts as unknown[]) : [];
+      perLayer(key, value[d.field], (list, i) => {
+        const n = experts[i];
+        if (!Array.isArray(list)) problems.push(`${key}[${i}] must be a list of the widths of experts 1..numExperts-1, got ${describe(list)}`);
+        else {
+          if (typeof n === "number" && list.length !== n - 1) problems.push(`${key}[${i}] has ${list.length} entries, expected numExperts[${i}] - 1 = ${n - 1}`);
+          list.forEach((v, e) => checkValue(problems, `${key}[${i}][${e + 1}]`, v, spaceChoices(space, part, d.field)));
+        }
+      });
     }
   }
   return problems;

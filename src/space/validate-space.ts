@@ -4,7 +4,7 @@
  * independent: sampling, mutation and crossover never need a repair step. That is why heads
  * must divide qkvDim and why crossLayers may not exceed the SMALLEST encoder depth.
  */
-import { layerFields, parts, spaceChoices } from "./fields";
+import { hasDimension, parts, schema, spaceChoices, spaceDimensions } from "./schema";
 import type { SearchSpace } from "./types";
 import { formatProblems } from "./validate-arch";
 
@@ -18,7 +18,15 @@ export function spaceProblems(space: SearchSpace): string[] {
       problems.push(`${part} is missing`);
       continue;
     }
-    for (const field of ["embedDim", "numLayers", ...layerFields[part]]) {
+    const known = new Set(schema.filter((d) => d.part === part).map((d) => d.field));
+    const unknown = Object.keys(space[part]).filter((k) => !known.has(k));
+    if (unknown.length > 0) problems.push(`${part} has unknown field(s) ${unknown.join(", ")}; fields: ${[...known].join(", ")}`);
+    const declared = schema.filter((d) => d.part === part && d.optional && hasDimension(space, d)).map((d) => d.field);
+    const optional = schema.filter((d) => d.part === part && d.optional).map((d) => d.field);
+    if (declared.length > 0 && declared.length < optional.length) {
+      problems.push(`${part} declares ${declared.join(", ")} but not ${optional.filter((f) => !declared.includes(f)).join(", ")}: a mixture-of-experts part declares all of ${optional.join(", ")}`);
+    }
+    for (const field of spaceDimensions(space, part).map((d) => d.field)) {
       const choices = spaceChoices(space, part, field);
       const key = `${part}.${field}`;
       if (!Array.isArray(choices) || choices.length === 0) {
@@ -65,15 +73,15 @@ export function defineSpace(space: SearchSpace): SearchSpace {
   validateSpace(space);
   return deepFreeze({
     name: space.name,
-    encoder: copyChoices(space.encoder),
-    decoder: copyChoices(space.decoder),
+    encoder: copyChoices(space, "encoder"),
+    decoder: copyChoices(space, "decoder"),
     qkvDim: space.qkvDim,
   } as SearchSpace);
 }
 
-// Copies the arrays so that freezing never touches the caller's objects.
-function copyChoices<T extends object>(part: T): T {
-  return Object.fromEntries(Object.entries(part).map(([k, v]) => [k, [...(v as number[])]])) as T;
+// Copies the arrays (the schema's fields, all others were rejected) so that freezing never touches the caller's objects.
+function copyChoices(space: SearchSpace, part: "encoder" | "decoder"): object {
+  return Object.fromEntries(spaceDimensions(space, part).map((d) => [d.field, [...spaceChoices(space, part, d.field)]]));
 }
 
 function isPositiveInt(x: unknown): boolean {

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Arch, SearchSpace } from "../space/types";
+import { schema } from "../space/schema";
 import { defineSpace } from "../space/validate-space";
 import { validateArch } from "../space/validate-arch";
 import { SupernetConfig, makeSupernetConfig } from "./config";
@@ -16,21 +17,19 @@ import { Supernet, WeightSharingModel, createSupernet, releaseWeights, wrapSuper
 
 const uniqueSorted = (xs: readonly number[]) => Array.from(new Set(xs)).sort((a, b) => a - b);
 
-/** The space that contains exactly `arch` (its max sizes are the arch's own). */
+/** The space that contains exactly `arch` (each dimension's choices are the values the arch uses). */
 export function singletonSpace(arch: Arch, qkvDim: number, name = "standalone"): SearchSpace {
-  return defineSpace({
-    name,
-    encoder: { embedDim: [arch.encoder.embedDim], numLayers: [arch.encoder.numLayers], ffnDim: uniqueSorted(arch.encoder.ffnDim), numHeads: uniqueSorted(arch.encoder.numHeads) },
-    decoder: {
-      embedDim: [arch.decoder.embedDim],
-      numLayers: [arch.decoder.numLayers],
-      ffnDim: uniqueSorted(arch.decoder.ffnDim),
-      selfHeads: uniqueSorted(arch.decoder.selfHeads),
-      crossHeads: uniqueSorted(arch.decoder.crossHeads),
-      crossLayers: uniqueSorted(arch.decoder.crossLayers),
-    },
-    qkvDim,
-  });
+  const part = (p: "encoder" | "decoder") => {
+    const values = arch[p] as unknown as Record<string, number | number[] | number[][]>;
+    const choices: Record<string, number[]> = {};
+    for (const d of schema.filter((x) => x.part === p && values[x.field] !== undefined)) {
+      const used = [values[d.field]].flat(2) as number[];
+      // An expert list with no entries (every layer dense) still needs a choice: expert 0's widths.
+      choices[d.field] = uniqueSorted(used.length > 0 ? used : (values.ffnDim as number[]));
+    }
+    return choices;
+  };
+  return defineSpace({ name, encoder: part("encoder"), decoder: part("decoder"), qkvDim } as unknown as SearchSpace);
 }
 
 /** The config of a standalone model of `arch` with the parent's vocabulary and regularisation. */

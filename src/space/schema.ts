@@ -1,0 +1,139 @@
+/**
+ * The search-space schema: every elastic dimension of a HAT-style encoder-decoder (Wang et al.,
+ * ACL 2020) and of its AutoMoE extension (Jawahar et al., 2022), declared once with what it
+ * sets. Validation, gene encoding, arch keys, JSON round trips, sampling, mutation, crossover,
+ * features, differing operators, the operator catalogue, HAT configs and subnet extraction are
+ * all derived from this list, so a new dimension is one entry here plus the model code that
+ * reads it.
+ *
+ * Scopes: "part" (one value per encoder/decoder), "layer" (one per layer), "expert" (one per
+ * expert 1..numExperts-1 of a layer; expert 0 is the layer's own FFN, `ffnDim`). HAT's
+ * dimensions are in every space; AutoMoE's are optional: a space that declares their choices
+ * has mixture-of-experts layers, one that does not is dense.
+ */
+import type { Arch, Part, SearchSpace } from "./types";
+
+/** How many values a dimension has in an arch. */
+export type Scope = "part" | "layer" | "expert";
+
+/** The operator a dimension configures ("depth" adds or removes whole layers). */
+export type OperatorKind = "embedding" | "depth" | "selfAttn" | "crossAttn" | "ffn";
+
+/** One elastic dimension. */
+export interface Dimension {
+  readonly part: Part;
+  /** Field name in the space's and the arch's part, e.g. "ffnDim". */
+  readonly field: string;
+  readonly scope: Scope;
+  readonly operator: OperatorKind;
+  /** Only in spaces that declare its choices (AutoMoE's dimensions). */
+  readonly optional: boolean;
+  /** What the dimension sets, for tables and error messages. */
+  readonly doc: string;
+}
+
+const dim = (part: Part, field: string, scope: Scope, operator: OperatorKind, doc: string, optional = false): Dimension =>
+  Object.freeze({ part, field, scope, operator, optional, doc });
+
+/** Dimensions of one part, in gene order: HAT's, then AutoMoE's. */
+function partDimensions(part: Part): Dimension[] {
+  const attention =
+    part === "encoder"
+      ? [dim(part, "numHeads", "layer", "selfAttn", "self-attention heads of each layer")]
+      : [
+          dim(part, "selfHeads", "layer", "selfAttn", "self-attention heads of each layer"),
+          dim(part, "crossHeads", "layer", "crossAttn", "encoder-decoder attention heads of each layer"),
+          dim(part, "crossLayers", "layer", "crossAttn", "arbitrary encoder-decoder attention: the last k encoder layers each layer attends to"),
+        ];
+  return [
+    dim(part, "embedDim", "part", "embedding", "width of the hidden states (a slice of the shared embedding table)"),
+    dim(part, "numLayers", "part", "depth", "number of layers"),
+    dim(part, "ffnDim", "layer", "ffn", "FFN hidden width of each layer (of its expert 0 in a mixture-of-experts layer)"),
+    ...attention,
+    dim(part, "numExperts", "layer", "ffn", "AutoMoE: experts of each layer's FFN (1 = dense)", true),
+    dim(part, "topK", "layer", "ffn", "AutoMoE: experts each token is routed to (at most numExperts)", true),
+    dim(part, "expertFfnDim", "expert", "ffn", "AutoMoE: FFN hidden width of experts 1..numExperts-1 of each layer", true),
+  ];
+}
+
+/** Every dimension, in gene order (encoder, then decoder). */
+export const schema: readonly Dimension[] = Object.freeze([...partDimensions("encoder"), ...partDimensions("decoder")]);
+
+/** The two parts, in gene order. */
+export const parts: readonly Part[] = Object.freeze(["encoder", "decoder"] as const);
+
+/** Whether a space declares a dimension (HAT's always, AutoMoE's when it lists choices). */
+export function hasDimension(space: SearchSpace, d: Dimension): boolean {
+  return !d.optional || (space[d.part] as unknown as Record<string, unknown>)[d.field] !== undefined;
+}
+
+/** The dimensions a space has, in gene order. */
+export function spaceDimensions(space: SearchSpace, part?: Part): Dimension[] {
+  return schema.filter((d) => (part === undefined || d.part === part) && hasDimension(space, d));
+}
+
+/** Whether a space has mixture-of-experts layers (declares AutoMoE's dimensions). */
+export function isMoeSpace(space: SearchSpace): boolean {
+  return spaceDimensions(space).some((d) => d.optional);
+}
+
+/** The per-layer fields of each part in HAT's dense space, in gene order. */
+export const layerFields: { readonly [P in Part]: readonly string[] } = Object.freeze({
+  encoder: Object.freeze(schema.filter((d) => d.part === "encoder" && d.scope === "layer" && !d.optional).map((d) => d.field)),
+  decoder: Object.freeze(schema.filter((d) => d.part === "decoder" && d.scope === "layer" && !d.optional).map((d) => d.field)),
+});
+
+/** The allowed values of one field of a space. */
+export function spaceChoices(space: SearchSpace, part: Part, field: string): readonly number[] {
+  return (space[part] as unknown as Record<string, readonly number[]>)[field];
+}
+
+/** The per-layer values of one field of an arch. */
+export function layerValues(arch: Arch, part: Part, field: string): readonly number[] {
+  return (arch[part] as unknown as Record<string, readonly number[]>)[field];
+}
+
+/** An arch's value(s) of a dimension: a number, one per layer, or one list per layer. */
+export function dimensionValue(arch: Arch, d: Dimension): number | readonly number[] | readonly (readonly number[])[] {
+  return (arch[d.part] as unknown as Record<string, number | readonly number[] | readonly (readonly number[])[]>)[d.field];
+}
+
+/** The number of experts of layer `layer` of a part (1 in a dense arch). */
+export function layerExperts(arch: Arch, part: Part, layer: number): number {
+  return arch[part].numExperts?.[layer] ?? 1;
+}
+
+/** The largest allowed value of a field. */
+export function maxChoice(space: SearchSpace, part: Part, field: string): number {
+  const c = spaceChoices(space, part, field);
+  return c[c.length - 1];
+}
+
+/** The smallest allowed value of a field. */
+export function minChoice(space: SearchSpace, part: Part, field: string): number {
+  return spaceChoices(space, part, field)[0];
+}
+
+/**
+ * Build an arch of `space` by asking `pick` for each value, in a fixed order: per part
+ * (encoder, then decoder) its part-scoped dimensions, then each per-layer dimension for layers
+ * 0..numLayers-1, then each per-expert dimension for experts 1..numExperts-1 of each layer.
+ * Samplers rely on this order for reproducible random streams.
+ */
+export function buildArch(space: SearchSpace, pick: (part: Part, field: string, layer?: number, expert?: number) => number): Arch {
+  const build = (part: Part) => {
+    const out: Record<string, number | number[] | number[][]> = {};
+    const dims = spaceDimensions(space, part);
+    for (const d of dims.filter((x) => x.scope === "part")) out[d.field] = pick(part, d.field);
+    const numLayers = out.numLayers as number;
+    for (const d of dims.filter((x) => x.scope === "layer")) out[d.field] = Array.from({ length: numLayers }, (_, layer) => pick(part, d.field, layer));
+    for (const d of dims.filter((x) => x.scope === "expert")) {
+      const experts = out.numExperts as number[];
+      out[d.field] = experts.map((n, layer) => Array.from({ length: n - 1 }, (_, e) => pick(part, d.field, layer, e + 1)));
+    }
+    return out;
+  };
+  const encoder = build("encoder");
+  const decoder = build("decoder");
+  return { encoder, decoder } as unknown as Arch;
+}
