@@ -1,0 +1,36 @@
+/**
+ * Token-routing options of AutoMoE's mixture-of-experts layers (Jawahar et al., 2022; code
+ * microsoft/AutoMoE, fairseq/modules/switch_layer.py, a port of the Switch Transformer layer):
+ * how many tokens an expert may take, whether overflow is dropped, and the weight of the
+ * load-balancing loss. The per-arch choices (experts per layer, their widths, top-k) live in the
+ * search space; these are fixed for a supernet.
+ */
+
+/** Routing options of every MoE layer of a model. */
+export interface MoeOptions {
+  /**
+   * An expert takes at most floor(capacityFactor x tokens x k / n) tokens of a batch (AutoMoE:
+   * int(capacity_factor * tokens / n) for top-1). Default 1.0, as in the released configs.
+   */
+  readonly capacityFactor: number;
+  /** Drop tokens over an expert's capacity (they pass through the residual only). AutoMoE: false. */
+  readonly dropTokens: boolean;
+  /**
+   * Weight of the load-balancing loss n * sum_i f_i * P_i per layer (Switch Transformer). AutoMoE:
+   * 0.01 in its MoE configs, 0 in the released full pipeline. Its code returns n^2 * sum f_i P_i;
+   * we keep the Switch form, whose minimum is 1 at perfect balance whatever n.
+   */
+  readonly balanceLossCoef: number;
+}
+
+/** AutoMoE's MoE-config defaults: capacity 1.0, no dropping, balance loss 0.01. */
+export const moeDefaults: MoeOptions = Object.freeze({ capacityFactor: 1, dropTokens: false, balanceLossCoef: 0.01 });
+
+/** Options with defaults filled in, validated: errors name the field and the allowed range. */
+export function makeMoeOptions(overrides: Partial<MoeOptions> = {}): MoeOptions {
+  const o: MoeOptions = { ...moeDefaults, ...overrides };
+  if (!(o.capacityFactor > 0 && Number.isFinite(o.capacityFactor))) throw new Error(`moe: capacityFactor must be a finite number > 0; got ${o.capacityFactor}`);
+  if (typeof o.dropTokens !== "boolean") throw new Error(`moe: dropTokens must be true or false; got ${String(o.dropTokens)}`);
+  if (!(o.balanceLossCoef >= 0 && Number.isFinite(o.balanceLossCoef))) throw new Error(`moe: balanceLossCoef must be a finite number >= 0; got ${o.balanceLossCoef}`);
+  return o;
+}
