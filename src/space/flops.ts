@@ -15,7 +15,12 @@
  *                 + T·2·D·f                           FFN
  *   output:         T·D·V                              tied output projection (includeEmbeddings)
  * Embedding lookups and sinusoidal positions cost no multiply-adds.
+ * A mixture-of-experts layer (AutoMoE) counts only the routed experts, as AutoMoE's profiler does:
+ * its router (tokens·d·n) plus, per token, k = min(topK, n) experts of the layer's mean expert
+ * width (the expectation under uniform routing; the trained router decides the real mix). A
+ * dense arch keeps the formulas above exactly.
  */
+import { layerFfn } from "./params";
 import type { Arch, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
@@ -46,14 +51,21 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
   const Q = space.qkvDim;
   const e = arch.encoder.embedDim;
   const D = arch.decoder.embedDim;
+  // FFN multiply-adds of `tokens` tokens through layer l: routed experts only.
+  const ffn = (part: "encoder" | "decoder", l: number, tokens: number, d: number) => {
+    const { widths, k } = layerFfn(arch, part, l);
+    if (widths.length === 1) return tokens * 2 * d * widths[0];
+    const meanWidth = widths.reduce((a, b) => a + b, 0) / widths.length;
+    return tokens * d * widths.length + tokens * k * 2 * d * meanWidth;
+  };
   let macs = 0;
-  for (const f of arch.encoder.ffnDim) macs += S * 4 * e * Q + 2 * S * S * Q + S * 2 * e * f;
-  arch.decoder.ffnDim.forEach((f, i) => {
+  for (let l = 0; l < arch.encoder.numLayers; l++) macs += S * 4 * e * Q + 2 * S * S * Q + ffn("encoder", l, S, e);
+  for (let i = 0; i < arch.decoder.numLayers; i++) {
     const keys = arch.decoder.crossLayers[i] * S;
     macs += T * 4 * D * Q + 2 * T * T * Q;
     macs += T * 2 * D * Q + 2 * keys * e * Q + 2 * T * keys * Q;
-    macs += T * 2 * D * f;
-  });
+    macs += ffn("decoder", i, T, D);
+  }
   if (includeEmbeddings) macs += T * D * (V as number);
   return 2 * macs;
 }

@@ -29,5 +29,5 @@ export { mutate, mutateDefaults, type MutateOptions } from "./mutate";
 export { crossover, crossoverDefaults, type CrossoverOptions } from "./crossover";
 export { resampleOneGene, resampleOneGeneWithKey } from "./resample-one-gene";
 export { differingOperators } from "./differing-operators";
-export { archParams, type ParamsOptions } from "./params";
+export { archParams, archSparsity, layerFfn, type ParamsOptions } from "./params";
 export { archFlops, type FlopsOptions } from "./flops";

@@ -13,6 +13,12 @@
  *   embeddings        = V · max(e, D)                           one table shared by source, target
  *                       and output projection; each side uses its first e or D columns, so the
  *                       subnet holds max(e, D) columns. Sinusoidal positions have no parameters.
+ * A mixture-of-experts layer (AutoMoE, Jawahar et al., 2022) with n > 1 experts of widths
+ * f_0 … f_(n-1) holds sum_i ffn(d, f_i) plus its router d·n + n (AutoMoE's count leaves the
+ * router out; it is a real weight, and small). Its ACTIVE parameters, those one token runs, are
+ * the router plus k = min(topK, n) experts of the mean width, k · mean_i ffn(d, f_i): the
+ * expectation under uniform routing, since which experts a token meets depends on the trained
+ * router. A dense layer's active parameters are all of them.
  */
 import type { Arch, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
@@ -21,6 +27,25 @@ import { validateArch } from "./validate-arch";
 export interface ParamsOptions {
   /** Count the shared embedding table (default true). */
   readonly includeEmbeddings?: boolean;
+  /** Count only the parameters one token runs (mixture-of-experts layers: k experts of mean width; default false). */
+  readonly active?: boolean;
+}
+
+/** The FFN of layer l of a part: its experts' widths (expert 0 first) and how many a token uses. */
+export function layerFfn(arch: Arch, part: "encoder" | "decoder", l: number): { widths: number[]; k: number } {
+  const p = arch[part];
+  const widths = [p.ffnDim[l], ...(p.expertFfnDim?.[l] ?? [])];
+  return { widths, k: Math.min(p.topK?.[l] ?? 1, widths.length) };
+}
+
+/** Parameters of an FFN of width-d stream with these experts: all of them, or the active ones. */
+function ffnParams(d: number, ffn: { widths: number[]; k: number }, active: boolean): number {
+  const one = (f: number) => d * f + f + f * d + d;
+  const n = ffn.widths.length;
+  if (n === 1) return one(ffn.widths[0]);
+  const router = d * n + n;
+  const all = ffn.widths.reduce((s, f) => s + one(f), 0);
+  return router + (active ? (ffn.k * all) / n : all);
 }
 
 /** Parameters of the subnet (formulas in the file comment); validates the arch. */
@@ -34,11 +59,18 @@ export function archParams(space: SearchSpace, arch: Arch, vocabSize: number, op
   const e = arch.encoder.embedDim;
   const D = arch.decoder.embedDim;
   const attention = (d: number, kv: number) => d * Q + Q + 2 * (kv * Q + Q) + Q * d + d;
-  const ffn = (d: number, f: number) => d * f + f + f * d + d;
+  const active = options.active ?? false;
   const layerNorm = (d: number) => 2 * d;
   let n = layerNorm(e) + layerNorm(D);
-  for (const f of arch.encoder.ffnDim) n += attention(e, e) + ffn(e, f) + 2 * layerNorm(e);
-  for (const f of arch.decoder.ffnDim) n += attention(D, D) + attention(D, e) + ffn(D, f) + 3 * layerNorm(D);
+  for (let l = 0; l < arch.encoder.numLayers; l++) n += attention(e, e) + ffnParams(e, layerFfn(arch, "encoder", l), active) + 2 * layerNorm(e);
+  for (let l = 0; l < arch.decoder.numLayers; l++) n += attention(D, D) + attention(D, e) + ffnParams(D, layerFfn(arch, "decoder", l), active) + 3 * layerNorm(D);
   if (includeEmbeddings) n += vocabSize * Math.max(e, D);
   return n;
+}
+
+/** Total and active parameters without embeddings, and sparsity = 1 - active / total (0 for a dense arch). */
+export function archSparsity(space: SearchSpace, arch: Arch): { totalParams: number; activeParams: number; sparsity: number } {
+  const totalParams = archParams(space, arch, 0, { includeEmbeddings: false });
+  const activeParams = archParams(space, arch, 0, { includeEmbeddings: false, active: true });
+  return { totalParams, activeParams, sparsity: 1 - activeParams / totalParams };
 }

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   archFeatureNames, archFeatures, archFromJSON, archFromKey, archKey, crossover, decodeArch, defineSpace, differingOperators, encodeArch, geneSpecs,
-  isGeneActive, isValidArch, largestArch, mutate, sampleArch, smallestArch, validateArch,
+  isGeneActive, isValidArch, largestArch, mutate, sampleArch, smallestArch, validateArch, archParams, archFlops, archSparsity,
 } from "../../src/space/index";
 import type { Arch } from "../../src/space/index";
 import { operatorCatalog } from "../../src/interference/index";
@@ -89,4 +89,25 @@ test("features gain the expert ones; a changed expert counts as a changed ffn op
   const single = singletonSpace(arch, 64);
   assert.deepEqual(single.encoder.numExperts, [1, 3]);
   assert.ok(isValidArch(single, arch));
+});
+
+test("accounting: 1-expert layers cost what dense layers do; experts add total, not active, parameters; FLOPs count routed experts", () => {
+  const denseSpace = defineSpace({ ...moeSpace, name: "dense-twin", encoder: { embedDim: [32, 64], numLayers: [2], ffnDim: [64, 128], numHeads: [2, 4] } });
+  const dense: Arch = { encoder: { embedDim: 64, numLayers: 2, ffnDim: [128, 64], numHeads: [4, 2] }, decoder: arch.decoder };
+  const oneExpert: Arch = { ...dense, encoder: { ...dense.encoder, numExperts: [1, 1], topK: [2, 1], expertFfnDim: [[], []] } };
+  const flops = (s: typeof moeSpace, a: Arch) => archFlops(s, a, { srcLen: 30, tgtLen: 30, includeEmbeddings: false });
+  assert.equal(archParams(moeSpace, oneExpert, 0, { includeEmbeddings: false }), archParams(denseSpace, dense, 0, { includeEmbeddings: false }));
+  assert.equal(flops(moeSpace, oneExpert), flops(denseSpace, dense));
+  assert.deepEqual(archSparsity(moeSpace, oneExpert).sparsity, 0);
+  // Layer 0 of `arch`: d 64, experts of widths 128, 32, 128, top-2; one FFN of width f holds 2·64·f + f + 64.
+  const ffn = (f: number) => 2 * 64 * f + f + 64;
+  const router = 64 * 3 + 3;
+  const totalDelta = archParams(moeSpace, arch, 0, { includeEmbeddings: false }) - archParams(denseSpace, dense, 0, { includeEmbeddings: false });
+  assert.equal(totalDelta, router + ffn(32) + ffn(128));
+  const activeDelta = archParams(moeSpace, arch, 0, { includeEmbeddings: false, active: true }) - archParams(denseSpace, dense, 0, { includeEmbeddings: false });
+  assert.ok(Math.abs(activeDelta - (router + (2 * (ffn(128) + ffn(32) + ffn(128))) / 3 - ffn(128))) < 1e-6);
+  const s = archSparsity(moeSpace, arch);
+  assert.ok(s.sparsity > 0 && s.activeParams < s.totalParams);
+  // Routed FLOPs: router 30·64·3 plus 30 tokens × 2 experts × 2·64·mean width (96), instead of 30·2·64·128.
+  assert.equal(flops(moeSpace, arch) - flops(denseSpace, dense), 2 * (30 * 64 * 3 + 30 * 2 * 2 * 64 * 96 - 30 * 2 * 64 * 128));
 });
