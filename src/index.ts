@@ -8,6 +8,7 @@ export * from "./data/index";
 export * from "./eval/index";
 export * from "./ops/index";
 export * from "./mos/index";
+export * from "./moe/index";
 export * from "./interference/index";
 export * from "./sweep/index";
 export * from "./estimator/index";

@@ -16,11 +16,28 @@ export interface MoeOptions {
   /** Drop tokens over an expert's capacity (they pass through the residual only). AutoMoE: false. */
   readonly dropTokens: boolean;
   /**
-   * Weight of the load-balancing loss n * sum_i f_i * P_i per layer (Switch Transformer). AutoMoE:
-   * 0.01 in its MoE configs, 0 in the released full pipeline. Its code returns n^2 * sum f_i P_i;
-   * we keep the Switch form, whose minimum is 1 at perfect balance whatever n.
+   * Weight of the load-balancing loss n * sum_i f_i * P_i (Switch Transformer), averaged over the
+   * arch's mixture-of-experts layers and added to the token-mean training loss. AutoMoE: 0.01 in
+   * its MoE configs, 0 in the released full pipeline. Its code differs in three ways we do not
+   * follow: it returns n^2 * sum f_i P_i, pools counts over layers (which its own TODO notes
+   * breaks when layers have different expert counts), and adds the term to the token-SUMMED loss
+   * that fairseq then divides by the batch's tokens (an effective weight of coef / tokens). We
+   * keep the Switch form, whose minimum is 1 at perfect balance whatever n.
    */
   readonly balanceLossCoef: number;
+}
+
+/** What a layer's router did on a batch, for statistics and the balance loss. */
+export interface MoeLayerStats {
+  /** Tokens the layer saw (batch x time, padding included). */
+  readonly tokens: number;
+  /** (token, expert) assignments each expert received before capacity, and how many it dropped. */
+  readonly assigned: readonly number[];
+  readonly dropped: readonly number[];
+  /** Mean router probability of each expert over the tokens. */
+  readonly meanProb: readonly number[];
+  /** Mean entropy (nats) of the tokens' router distributions; log n is uniform. */
+  readonly entropy: number;
 }
 
 /** AutoMoE's MoE-config defaults: capacity 1.0, no dropping, balance loss 0.01. */

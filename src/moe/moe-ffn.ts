@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { linear, sliceBlock, sliceVector } from "../ops/index";
 import { ForwardContext, slicedFfn } from "../supernet/layers";
 import type { Weights } from "../supernet/params";
-import type { MoeOptions } from "./config";
+import type { MoeLayerStats, MoeOptions } from "./config";
 
 /** The widths of one MoE layer in an arch. */
 export interface MoeLayerWidths {
@@ -25,19 +25,6 @@ export interface MoeLayerWidths {
   readonly expertWidths: readonly number[];
   /** Experts per token (at most n are used). */
   readonly topK: number;
-}
-
-/** What a layer's router did on a batch, for statistics and the balance loss. */
-export interface MoeLayerStats {
-  /** Tokens the layer saw (batch x time, padding included). */
-  readonly tokens: number;
-  /** (token, expert) assignments each expert received before capacity, and how many it dropped. */
-  readonly assigned: readonly number[];
-  readonly dropped: readonly number[];
-  /** Mean router probability of each expert over the tokens. */
-  readonly meanProb: readonly number[];
-  /** Mean entropy (nats) of the tokens' router distributions; log n is uniform. */
-  readonly entropy: number;
 }
 
 /** A layer's output, its balance loss n * sum_i f_i P_i (differentiable in the router) and its statistics. */

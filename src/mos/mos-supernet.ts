@@ -32,8 +32,7 @@ function mosWeights(params: SupernetParams, config: SupernetConfig, options: Mos
 
 /** A MoS supernet over existing weights (e.g. loaded from a checkpoint). */
 export function wrapMos(config: SupernetConfig, options: MosOptions, params: SupernetParams): MosSupernet {
-  const forward = (weights: Weights, arch: Arch, batch: Parameters<WeightSharingModel["forward"]>[2], rng: Rng | null, trace?: Map<string, tf.Tensor>) =>
-    supernetLogits(weights, config, arch, batch, rng, trace);
+  const forward: WeightSharingModel["forward"] = (weights, arch, batch, rng, trace, moeRecords) => supernetLogits(weights, config, arch, batch, rng, trace, moeRecords);
   return {
     kind: "mos",
     config,
@@ -41,7 +40,7 @@ export function wrapMos(config: SupernetConfig, options: MosOptions, params: Sup
     params,
     weightsFor: (arch, rng = null) => mosWeights(params, config, options, arch, rng),
     forward,
-    logits: (arch, batch, rng, trace) => forward(mosWeights(params, config, options, arch, rng), arch, batch, rng, trace),
+    logits: (arch, batch, rng, trace, moeRecords) => forward(mosWeights(params, config, options, arch, rng), arch, batch, rng, trace, moeRecords),
   };
 }
 

@@ -68,8 +68,29 @@ const paper: SearchSpace = defineSpace({
   qkvDim: 512,
 });
 
+/** A dense space with AutoMoE's dimensions added to every encoder and decoder layer. */
+function withExperts(space: SearchSpace, name: string, maxExperts: number): SearchSpace {
+  const experts = { numExperts: Array.from({ length: maxExperts }, (_, i) => i + 1), topK: [1] };
+  return defineSpace({
+    ...space,
+    name,
+    encoder: { ...space.encoder, ...experts, expertFfnDim: space.encoder.ffnDim },
+    decoder: { ...space.decoder, ...experts, expertFfnDim: space.decoder.ffnDim },
+  });
+}
+
+/**
+ * AutoMoE's search space (Jawahar et al., 2022) over each dense preset: every layer holds 1..E
+ * experts, each with its own width from the layer's FFN choices, top-1 routing as in the
+ * released configs. E is 6 on `paper-moe` (AutoMoE's default), 3 on `tiny-moe` and 4 on
+ * `small-moe` to keep CPU training affordable.
+ */
+const tinyMoe = withExperts(tiny, "tiny-moe", 3);
+const smallMoe = withExperts(small, "small-moe", 4);
+const paperMoe = withExperts(paper, "paper-moe", 6);
+
 /** The preset spaces by name (frozen). */
-export const spaces = Object.freeze({ tiny, small, paper });
+export const spaces = Object.freeze({ tiny, small, paper, "tiny-moe": tinyMoe, "small-moe": smallMoe, "paper-moe": paperMoe });
 
 /** A preset name. */
 export type SpaceName = keyof typeof spaces;

@@ -3,6 +3,8 @@
  * largest arch sets the size of every shared weight, the vocabulary, and regularisation.
  * Plain typed data, validated once at the edge by `validateSupernetConfig`.
  */
+import { MoeOptions, makeMoeOptions } from "../moe/config";
+import { isMoeSpace } from "../space/schema";
 import type { SearchSpace } from "../space/types";
 import { validateSpace } from "../space/validate-space";
 
@@ -18,14 +20,18 @@ export interface SupernetConfig {
   readonly attentionDropout: number;
   /** Dropout after the FFN activation. */
   readonly activationDropout: number;
+  /** Token routing of mixture-of-experts layers: present exactly when the space has AutoMoE's dimensions. */
+  readonly moe?: MoeOptions;
 }
 
 /** Defaults for everything but the space and vocabulary. */
 export const supernetDefaults = Object.freeze({ dropout: 0.1, attentionDropout: 0, activationDropout: 0 });
 
 /** Builds a config from the space, vocabulary and overrides, validating every field. */
-export function makeSupernetConfig(space: SearchSpace, vocabSize: number, overrides: Partial<Omit<SupernetConfig, "space" | "vocabSize">> = {}): SupernetConfig {
-  const config: SupernetConfig = { space, vocabSize, ...supernetDefaults, ...overrides };
+export function makeSupernetConfig(space: SearchSpace, vocabSize: number, overrides: Partial<Omit<SupernetConfig, "space" | "vocabSize" | "moe">> & { moe?: Partial<MoeOptions> } = {}): SupernetConfig {
+  const { moe, ...rest } = overrides;
+  if (moe !== undefined && !isMoeSpace(space)) throw new Error(`supernet config: moe options were given, but space "${space.name}" has no mixture-of-experts dimensions`);
+  const config: SupernetConfig = { space, vocabSize, ...supernetDefaults, ...rest, ...(isMoeSpace(space) ? { moe: makeMoeOptions(moe) } : {}) };
   validateSupernetConfig(config);
   return config;
 }
@@ -36,6 +42,10 @@ export function validateSupernetConfig(config: SupernetConfig): void {
   if (!Number.isInteger(config.vocabSize) || config.vocabSize < 8) {
     throw new Error(`supernet config: vocabSize must be an integer >= 8; got ${config.vocabSize}`);
   }
+  if (isMoeSpace(config.space) !== (config.moe !== undefined)) {
+    throw new Error(`supernet config: moe must be set exactly when the space has mixture-of-experts dimensions (space "${config.space.name}")`);
+  }
+  if (config.moe) makeMoeOptions(config.moe);
   for (const key of ["dropout", "attentionDropout", "activationDropout"] as const) {
     const v = config[key];
     if (!(v >= 0 && v < 1)) throw new Error(`supernet config: ${key} must be in [0, 1); got ${v}`);

@@ -8,7 +8,8 @@ import { matMul, sliceBlock } from "../ops/index";
 import type { Arch, SearchSpace } from "../space/types";
 import { attention, causalBias } from "./attention";
 import { DropoutRates, EncoderOutput, crossMemory, scaledRate } from "./encoder";
-import { ForwardContext, dropout, embedTokens, slicedFfn, slicedLayerNorm, traced } from "./layers";
+import { ffnBlock } from "./ffn-block";
+import { ForwardContext, dropout, embedTokens, slicedLayerNorm, traced } from "./layers";
 import type { Weights } from "./params";
 
 /** Runs the decoder of `arch` on shifted target ids (B, T); returns the final hidden states (B, T, dD). */
@@ -30,7 +31,7 @@ export function decode(params: Weights, space: SearchSpace, arch: Arch, tgtIn: t
     const c = traced(ctx, `${prefix}.crossAttn.out`, attention(params, `${prefix}.crossAttn`, h2, memory, bias, crossWidths, rates.attentionDropout, ctx));
     x = tf.add(x, dropout(c, p, ctx));
     const h3 = traced(ctx, `${prefix}.ffn.in`, slicedLayerNorm(params, `${prefix}.ln3`, x, dim));
-    const f = traced(ctx, `${prefix}.ffn.out`, slicedFfn(params, prefix, h3, dim, arch.decoder.ffnDim[l], rates.activationDropout, ctx));
+    const f = traced(ctx, `${prefix}.ffn.out`, ffnBlock(params, prefix, h3, arch, "decoder", l, rates.activationDropout, ctx));
     x = traced(ctx, `${prefix}.out`, tf.add(x, dropout(f, p, ctx)));
   }
   return slicedLayerNorm(params, "dec.ln", x, dim) as tf.Tensor3D;

@@ -6,7 +6,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Arch, SearchSpace } from "../space/types";
 import { paddingBias, attention } from "./attention";
-import { ForwardContext, dropout, embedTokens, slicedFfn, slicedLayerNorm, traced } from "./layers";
+import { ffnBlock } from "./ffn-block";
+import { ForwardContext, dropout, embedTokens, slicedLayerNorm, traced } from "./layers";
 import type { Weights } from "./params";
 
 /** Regularisation rates at the largest width. */
@@ -41,7 +42,7 @@ export function encode(params: Weights, space: SearchSpace, arch: Arch, src: tf.
     const a = traced(ctx, `${prefix}.selfAttn.out`, attention(params, `${prefix}.selfAttn`, h, h, srcBias, widths, rates.attentionDropout, ctx));
     x = tf.add(x, dropout(a, p, ctx));
     const h2 = traced(ctx, `${prefix}.ffn.in`, slicedLayerNorm(params, `${prefix}.ln2`, x, dim));
-    const f = traced(ctx, `${prefix}.ffn.out`, slicedFfn(params, prefix, h2, dim, arch.encoder.ffnDim[l], rates.activationDropout, ctx));
+    const f = traced(ctx, `${prefix}.ffn.out`, ffnBlock(params, prefix, h2, arch, "encoder", l, rates.activationDropout, ctx));
     x = traced(ctx, `${prefix}.out`, tf.add(x, dropout(f, p, ctx)));
     states.push(slicedLayerNorm(params, "enc.ln", x, dim) as tf.Tensor3D);
   }

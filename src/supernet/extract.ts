@@ -38,6 +38,7 @@ function standaloneConfig(parent: SupernetConfig, arch: Arch): SupernetConfig {
     dropout: parent.dropout,
     attentionDropout: parent.attentionDropout,
     activationDropout: parent.activationDropout,
+    ...(parent.moe ? { moe: parent.moe } : {}),
   });
 }
 

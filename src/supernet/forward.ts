@@ -10,7 +10,8 @@ import { Rng } from "../util/rng";
 import type { SupernetConfig } from "./config";
 import { decode, outputLogits } from "./decoder";
 import { encode } from "./encoder";
-import type { ForwardContext } from "./layers";
+import type { MoeOptions } from "../moe/config";
+import type { ForwardContext, MoeLayerRecord } from "./layers";
 import type { Weights } from "./params";
 
 /** A batch as tensors: ids are int32 (B, S) and (B, T); masks are float 0/1. */
@@ -33,14 +34,18 @@ export function batchTensors(batch: TranslationBatch): BatchTensors {
   };
 }
 
-/** Training mode with seeded dropout (an Rng), or evaluation mode (null); optionally tracing operators. */
-export function forwardContext(rng: Rng | null, trace?: Map<string, tf.Tensor>): ForwardContext {
-  return rng ? { training: true, nextSeed: () => rng.nextUint32(), trace } : { training: false, nextSeed: () => 0, trace };
+/** Training mode with seeded dropout (an Rng), or evaluation mode (null); optionally tracing operators and collecting MoE layer records. */
+export function forwardContext(rng: Rng | null, trace?: Map<string, tf.Tensor>, moeOptions?: MoeOptions, moeRecords?: MoeLayerRecord[]): ForwardContext {
+  const moe = moeOptions ? { options: moeOptions, records: moeRecords } : undefined;
+  return rng ? { training: true, nextSeed: () => rng.nextUint32(), trace, moe } : { training: false, nextSeed: () => 0, trace, moe };
 }
 
-/** Logits (B, T, V) of `arch` on a batch; pass an Rng to train (dropout on), null to evaluate; a trace map collects operator inputs/outputs. */
-export function supernetLogits(params: Weights, config: SupernetConfig, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>): tf.Tensor3D {
-  const ctx = forwardContext(rng, trace);
+/**
+ * Logits (B, T, V) of `arch` on a batch; pass an Rng to train (dropout on), null to evaluate; a
+ * trace map collects operator inputs/outputs, a records list the mixture-of-experts layers' reports.
+ */
+export function supernetLogits(params: Weights, config: SupernetConfig, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>, moeRecords?: MoeLayerRecord[]): tf.Tensor3D {
+  const ctx = forwardContext(rng, trace, config.moe, moeRecords);
   const enc = encode(params, config.space, arch, batch.src, batch.srcMask, config, ctx);
   return outputLogits(params, decode(params, config.space, arch, batch.tgtIn, enc, config, ctx));
 }

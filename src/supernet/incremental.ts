@@ -11,7 +11,8 @@ import type { SupernetConfig } from "./config";
 import { outputLogits } from "./decoder";
 import { EncoderOutput, crossMemory, encode } from "./encoder";
 import { forwardContext } from "./forward";
-import { embedTokens, slicedFfn, slicedLayerNorm } from "./layers";
+import { ffnBlock } from "./ffn-block";
+import { embedTokens, slicedLayerNorm } from "./layers";
 import type { Weights } from "./params";
 
 /** Per-layer cached keys/values; rows are (sentence, head) pairs: (B*H, t, hd). */
@@ -25,7 +26,7 @@ export interface DecoderCache {
 /** Encodes the source and projects every decoder layer's cross-attention memory. */
 export function startDecoding(params: Weights, config: SupernetConfig, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D): DecoderCache {
   return tidy(() => {
-    const ctx = forwardContext(null);
+    const ctx = forwardContext(null, undefined, config.moe);
     const enc: EncoderOutput = encode(params, config.space, arch, src, srcMask, config, ctx);
     const cross: KeyValues[] = [];
     const crossBias: tf.Tensor4D[] = [];
@@ -48,7 +49,7 @@ export function startDecoding(params: Weights, config: SupernetConfig, arch: Arc
 /** Logits (B, V) for the next token given the previous tokens' ids (B), and the extended cache. */
 export function decodeStep(params: Weights, config: SupernetConfig, arch: Arch, tokens: tf.Tensor1D, cache: DecoderCache): { logits: tf.Tensor2D; cache: DecoderCache } {
   return tidy(() => {
-    const ctx = forwardContext(null);
+    const ctx = forwardContext(null, undefined, config.moe);
     const dim = arch.decoder.embedDim;
     const batch = tokens.shape[0];
     let x: tf.Tensor = embedTokens(params, tf.reshape(tokens, [batch, 1]) as tf.Tensor2D, dim, cache.position);
@@ -65,7 +66,7 @@ export function decodeStep(params: Weights, config: SupernetConfig, arch: Arch, 
       const h2 = slicedLayerNorm(params, `${prefix}.ln2`, x, dim);
       x = tf.add(x, attendWith(params, `${prefix}.crossAttn`, h2, cache.cross[l], cache.crossBias[l], crossWidths, 0, ctx));
       const h3 = slicedLayerNorm(params, `${prefix}.ln3`, x, dim);
-      x = tf.add(x, slicedFfn(params, prefix, h3, dim, arch.decoder.ffnDim[l], 0, ctx));
+      x = tf.add(x, ffnBlock(params, prefix, h3, arch, "decoder", l, 0, ctx));
     }
     const hidden = slicedLayerNorm(params, "dec.ln", x, dim) as tf.Tensor3D;
     const logits = tf.reshape(outputLogits(params, hidden), [batch, -1]) as tf.Tensor2D;

@@ -9,3 +9,4 @@ export { encode, crossMemory, scaledRate } from "./encoder";
 export { decode, outputLogits } from "./decoder";
 export * from "./extract";
 export * from "./incremental";
+export type { ForwardContext, MoeLayerRecord } from "./layers";

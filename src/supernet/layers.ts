@@ -5,7 +5,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { linear, sliceBlock, sliceVector } from "../ops/index";
+import type { MoeLayerStats, MoeOptions } from "../moe/config";
 import type { Weights } from "./params";
+
+/** What a mixture-of-experts layer reports to its forward pass: the balance loss and routing statistics. */
+export interface MoeLayerRecord {
+  readonly layer: string;
+  readonly experts: number;
+  readonly balanceLoss: tf.Scalar;
+  readonly stats: MoeLayerStats;
+}
 
 /** Forward-pass context: training flag, a seed source so every dropout mask is reproducible, and an optional trace. */
 export interface ForwardContext {
@@ -17,6 +26,8 @@ export interface ForwardContext {
    * "enc.1.ffn.in", "dec.0.crossAttn.out", "dec.0.out" (interference probes, MAGIC-A alignment).
    */
   readonly trace?: Map<string, tf.Tensor>;
+  /** Routing options of mixture-of-experts layers (AutoMoE spaces), and where they report. */
+  readonly moe?: { readonly options: MoeOptions; readonly records?: MoeLayerRecord[] };
 }
 
 /** Records `t` in the context's trace (if any) and returns it. */

@@ -53,6 +53,20 @@ export function archWeightShapes(vocabSize: number, qkvDim: number, arch: Arch):
     linear(`dec.${l}.fc2`, arch.decoder.ffnDim[l], dD);
   }
   norm("dec.ln", dD);
+  // AutoMoE: experts 1.. of each mixture-of-experts layer and its router, after every dense weight
+  // so that a seed draws the same dense weights with or without experts.
+  for (const [part, prefix, d] of [["encoder", "enc", dE], ["decoder", "dec", dD]] as const) {
+    const p = arch[part];
+    if (!p.numExperts) continue;
+    for (let l = 0; l < p.numLayers; l++) {
+      const n = p.numExperts[l];
+      (p.expertFfnDim?.[l] ?? []).forEach((f, i) => {
+        linear(`${prefix}.${l}.experts.${i + 1}.fc1`, d, f);
+        linear(`${prefix}.${l}.experts.${i + 1}.fc2`, f, d);
+      });
+      if (n > 1) linear(`${prefix}.${l}.router`, d, n);
+    }
+  }
   return shapes;
 }
 
@@ -61,7 +75,7 @@ export function paramShapes(config: SupernetConfig): Record<string, number[]> {
   return archWeightShapes(config.vocabSize, config.space.qkvDim, largestArch(config.space));
 }
 
-function initValues(name: string, shape: number[], rng: Rng): Float32Array {
+function initValues(name: string, shape: number[], rng: Rng, shapes: Record<string, number[]>): Float32Array {
   const size = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(size);
   if (name === "embed") {
@@ -70,6 +84,10 @@ function initValues(name: string, shape: number[], rng: Rng): Float32Array {
     for (let i = 0; i < size; i++) values[i] = rng.normal() * std;
   } else if (name.endsWith(".g")) {
     values.fill(1);
+  } else if (name.endsWith(".router.w") || name.endsWith(".router.b")) {
+    // AutoMoE's token router is a plain torch.nn.Linear: weight and bias U(-1/sqrt(in), 1/sqrt(in)).
+    const fanIn = shapes[name.replace(/\.b$/, ".w")][0];
+    for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) / Math.sqrt(fanIn);
   } else if (name.endsWith(".w")) {
     // Xavier-uniform over the max-size weight, as HAT initialises its super weights.
     const limit = Math.sqrt(6 / (shape[0] + shape[1]));
@@ -99,8 +117,9 @@ export function variableFrom(initial: tf.Tensor, name: string): tf.Variable {
 /** Fresh shared weights, deterministic in the seed of `rng`. */
 export function initSupernetParams(config: SupernetConfig, rng: Rng): SupernetParams {
   const params: SupernetParams = {};
-  for (const [name, shape] of Object.entries(paramShapes(config))) {
-    params[name] = variableFrom(tf.tensor(initValues(name, shape, rng), shape, "float32"), name);
+  const shapes = paramShapes(config);
+  for (const [name, shape] of Object.entries(shapes)) {
+    params[name] = variableFrom(tf.tensor(initValues(name, shape, rng, shapes), shape, "float32"), name);
   }
   return params;
 }

@@ -13,6 +13,7 @@ import type { SupernetConfig } from "./config";
 import { validateSupernetConfig } from "./config";
 import { BatchTensors, supernetLogits } from "./forward";
 import { labelSmoothedLoss } from "./loss";
+import type { MoeLayerRecord } from "./layers";
 import { SupernetParams, Weights, initSupernetParams } from "./params";
 
 /** What trainers and evaluators need of a weight-sharing model. */
@@ -31,10 +32,13 @@ export interface WeightSharingModel {
    * gradients flow back to `params`. Free with `releaseWeights`.
    */
   weightsFor(arch: Arch, rng?: Rng | null): Weights;
-  /** Logits (B, T, V) of an arch run on given plain weights; an Rng turns dropout on; a trace map collects operator inputs/outputs. */
-  forward(weights: Weights, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>): tf.Tensor3D;
+  /**
+   * Logits (B, T, V) of an arch run on given plain weights; an Rng turns dropout on; a trace map
+   * collects operator inputs/outputs, a records list what mixture-of-experts layers report.
+   */
+  forward(weights: Weights, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>, moeRecords?: MoeLayerRecord[]): tf.Tensor3D;
   /** Logits (B, T, V) of an arch: `forward(weightsFor(arch, rng), …)`. */
-  logits(arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>): tf.Tensor3D;
+  logits(arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>, moeRecords?: MoeLayerRecord[]): tf.Tensor3D;
 }
 
 /** A plain (HAT) SuperTransformer. */
@@ -50,14 +54,15 @@ export function createSupernet(config: SupernetConfig, seed: number): Supernet {
 
 /** A SuperTransformer over existing weights (e.g. loaded from a checkpoint). */
 export function wrapSupernet(config: SupernetConfig, params: SupernetParams): Supernet {
-  const forward = (weights: Weights, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>) => supernetLogits(weights, config, arch, batch, rng, trace);
+  const forward = (weights: Weights, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>, moeRecords?: MoeLayerRecord[]) =>
+    supernetLogits(weights, config, arch, batch, rng, trace, moeRecords);
   return {
     kind: "supernet",
     config,
     params,
     weightsFor: () => params,
     forward,
-    logits: (arch, batch, rng, trace) => forward(params, arch, batch, rng, trace),
+    logits: (arch, batch, rng, trace, moeRecords) => forward(params, arch, batch, rng, trace, moeRecords),
   };
 }
 
@@ -66,8 +71,16 @@ export function releaseWeights(model: WeightSharingModel, view: Weights): void {
   for (const [name, t] of Object.entries(view)) if (model.params[name] !== t) t.dispose();
 }
 
-/** Label-smoothed training loss of one arch (validated against the space first); a trace map collects operator inputs/outputs. */
-export function archLoss(model: WeightSharingModel, arch: Arch, batch: BatchTensors, rng: Rng | null, labelSmoothing: number, trace?: Map<string, tf.Tensor>): tf.Scalar {
+/**
+ * Training loss of one arch (validated against the space first): label-smoothed NLL plus, for an
+ * arch with mixture-of-experts layers, `moe.balanceLossCoef` times their mean balance loss. A
+ * trace map collects operator inputs/outputs; a records list receives the MoE layers' reports.
+ */
+export function archLoss(model: WeightSharingModel, arch: Arch, batch: BatchTensors, rng: Rng | null, labelSmoothing: number, trace?: Map<string, tf.Tensor>, moeRecords: MoeLayerRecord[] = []): tf.Scalar {
   validateArch(model.config.space, arch);
-  return labelSmoothedLoss(model.logits(arch, batch, rng, trace), batch.tgtOut, batch.tgtMask, labelSmoothing);
+  const nll = labelSmoothedLoss(model.logits(arch, batch, rng, trace, moeRecords), batch.tgtOut, batch.tgtMask, labelSmoothing);
+  const routed = moeRecords.filter((r) => r.experts > 1);
+  const coef = model.config.moe?.balanceLossCoef ?? 0;
+  if (coef === 0 || routed.length === 0) return nll;
+  return tf.add(nll, tf.mul(tf.addN(routed.map((r) => r.balanceLoss)), coef / routed.length)) as tf.Scalar;
 }

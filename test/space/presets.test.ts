@@ -5,7 +5,7 @@ import type { SearchSpace } from "../../src/space";
 import { elasticSpace } from "./helpers";
 
 test("presets are valid, frozen and reachable by name", () => {
-  assert.deepEqual(spaceNames, ["tiny", "small", "paper"]);
+  assert.deepEqual(spaceNames, ["tiny", "small", "paper", "tiny-moe", "small-moe", "paper-moe"]);
   for (const name of spaceNames) {
     const space = getSpace(name);
     assert.equal(space, spaces[name]);
