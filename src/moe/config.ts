@@ -38,6 +38,15 @@ export interface MoeLayerStats {
   readonly meanProb: readonly number[];
   /** Mean entropy (nats) of the tokens' router distributions; log n is uniform. */
   readonly entropy: number;
+  /** Each token's first-choice expert, or -1 where capacity dropped it (token-major over batch x time). */
+  readonly firstChoice: Int32Array;
+}
+
+/** The Switch balance loss n * sum_i f_i * P_i of a layer, from its statistics (f_i from assignments before capacity). */
+export function balanceFromStats(stats: MoeLayerStats): number {
+  const n = stats.assigned.length;
+  const total = stats.assigned.reduce((a, b) => a + b, 0);
+  return total === 0 ? 0 : n * stats.assigned.reduce((s, a, i) => s + (a / total) * stats.meanProb[i], 0);
 }
 
 /** AutoMoE's MoE-config defaults: capacity 1.0, no dropping, balance loss 0.01. */

@@ -1,2 +1,3 @@
 export * from "./config";
 export * from "./moe-ffn";
+export * from "./inspect";

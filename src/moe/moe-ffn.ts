@@ -65,7 +65,7 @@ export function moeFfn(weights: Weights, prefix: string, x: tf.Tensor, widths: M
   const d = widths.embedDim;
   const tokens = x.size / d;
   if (n === 1) {
-    const stats = { tokens, assigned: [tokens], dropped: [0], meanProb: [1], entropy: 0 };
+    const stats = { tokens, assigned: [tokens], dropped: [0], meanProb: [1], entropy: 0, firstChoice: new Int32Array(tokens) };
     return { output: slicedFfn(weights, prefix, x, d, widths.expertWidths[0], activationDropout, ctx), balanceLoss: tf.scalar(1), stats };
   }
   const k = Math.min(widths.topK, n);
@@ -74,7 +74,8 @@ export function moeFfn(weights: Weights, prefix: string, x: tf.Tensor, widths: M
   const probs = tf.softmax(linear(flat, sliceBlock(router, d, n), sliceVector(weights[`${prefix}.router.b`], n))) as tf.Tensor2D; // (N, n)
   // The host read of the layer: which tokens go where (dispatch needs concrete index lists).
   // Only the indices of top-k are used: tfjs has no TopK gradient; probabilities are gathered.
-  const plan = dispatchPlan(tf.topk(probs, k).indices.dataSync(), tokens, k, n, options);
+  const indices = tf.topk(probs, k).indices.dataSync();
+  const plan = dispatchPlan(indices, tokens, k, n, options);
   const flatProbs = tf.reshape(probs, [-1]); // (N * n), token-major
   const outputs: tf.Tensor[] = [];
   const targets: number[] = [];
@@ -91,6 +92,8 @@ export function moeFfn(weights: Weights, prefix: string, x: tf.Tensor, widths: M
   const f = plan.assigned.map((a) => a / (tokens * k)); // f_i, before capacity
   const balanceLoss = tf.mul(n, tf.sum(tf.mul(meanProb, tf.tensor1d(f)))) as tf.Scalar;
   const entropy = tf.tidy(() => tf.mean(tf.neg(tf.sum(tf.mul(probs, tf.log(tf.add(probs, 1e-12))), 1))).dataSync()[0]);
-  const stats = { tokens, assigned: plan.assigned, dropped: plan.dropped, meanProb: Array.from(meanProb.dataSync()), entropy };
+  const firstChoice = new Int32Array(tokens).fill(-1);
+  plan.perExpert.forEach((ts, e) => ts.forEach((t) => (indices[t * k] === e ? (firstChoice[t] = e) : undefined)));
+  const stats = { tokens, assigned: plan.assigned, dropped: plan.dropped, meanProb: Array.from(meanProb.dataSync()), entropy, firstChoice };
   return { output: tf.reshape(combined, x.shape), balanceLoss, stats };
 }

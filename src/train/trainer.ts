@@ -9,6 +9,8 @@ import type { ArchSampler } from "../space/samplers";
 import { archKey } from "../space/arch-key";
 import type { Arch } from "../space/types";
 import { BatchTensors, batchTensors } from "../supernet/forward";
+import { balanceFromStats } from "../moe/config";
+import type { MoeLayerRecord } from "../supernet/layers";
 import { WeightSharingModel, archLoss } from "../supernet/supernet";
 import { Rng } from "../util/rng";
 import { AdamConfig, AdamState, adamDefaults, adamUpdate, createAdamState } from "./adam";
@@ -47,6 +49,16 @@ export function createTrainerState(config: TrainConfig): TrainerState {
   return { step: 0, adam: createAdamState(), rng: new Rng(config.seed) };
 }
 
+/** What a mixture-of-experts layer's router did for one arch in one update (host numbers). */
+export interface RoutingSummary {
+  readonly arch: Arch;
+  readonly layer: string;
+  readonly experts: number;
+  readonly balance: number;
+  readonly droppedFraction: number;
+  readonly entropy: number;
+}
+
 /** What one update did. */
 export interface StepResult {
   readonly step: number;
@@ -54,6 +66,8 @@ export interface StepResult {
   readonly losses: readonly { readonly arch: Arch; readonly loss: number }[];
   readonly gradNorm: number;
   readonly targetTokens: number;
+  /** Routed (multi-expert) layers of each arch; empty for dense models. */
+  readonly routing: readonly RoutingSummary[];
 }
 
 /** Hooks that let variants (MAGIC-A alignment) add to an arch's loss. */
@@ -73,23 +87,29 @@ export function trainStep(model: WeightSharingModel, state: TrainerState, config
   const tensors = batchTensors(batch);
   const grads: Gradients = {};
   const losses: { arch: Arch; loss: number }[] = [];
+  const routing: RoutingSummary[] = [];
   try {
     hook.prepare?.(model, tensors);
     for (const arch of archs) {
       const dropoutRng = state.rng.fork();
+      const records: MoeLayerRecord[] = [];
       const { value, grads: g } = gradientsOf(model.params, () => {
         const trace = hook.extraLoss ? new Map<string, tf.Tensor>() : undefined;
-        const base = archLoss(model, arch, tensors, dropoutRng, config.labelSmoothing, trace);
+        const base = archLoss(model, arch, tensors, dropoutRng, config.labelSmoothing, trace, records);
         const extra = trace ? hook.extraLoss?.(model, arch, tensors, trace) : null;
         return extra ? (tf.add(base, extra) as tf.Scalar) : base;
       });
       addGradients(grads, g);
       losses.push({ arch, loss: value });
+      for (const r of records.filter((x) => x.experts > 1)) {
+        const dropped = r.stats.dropped.reduce((a, b) => a + b, 0) / Math.max(1, r.stats.assigned.reduce((a, b) => a + b, 0));
+        routing.push({ arch, layer: r.layer, experts: r.experts, balance: balanceFromStats(r.stats), droppedFraction: dropped, entropy: r.stats.entropy });
+      }
     }
     const gradNorm = clipByGlobalNorm(grads, config.clipNorm);
     adamUpdate(model.params, grads, state.adam, lr, config.adam);
     state.step += 1;
-    return { step: state.step, lr, losses, gradNorm, targetTokens: batch.numTargetTokens };
+    return { step: state.step, lr, losses, gradNorm, targetTokens: batch.numTargetTokens, routing };
   } finally {
     hook.release?.();
     disposeGradients(grads);
@@ -97,17 +117,22 @@ export function trainStep(model: WeightSharingModel, state: TrainerState, config
   }
 }
 
-/** A tidy metric row. */
+/** A tidy metric row; `layer` names the mixture-of-experts layer of routing metrics. */
 export interface MetricRow {
   readonly step: number;
   readonly arch: string;
   readonly metric: string;
   readonly value: number;
+  readonly layer?: string;
 }
 
-/** Rows for one update: each arch's training loss, plus lr and gradient norm. */
+/** Rows for one update: each arch's training loss, lr, gradient norm, and per routed layer its balance loss, dropped fraction and router entropy. */
 export function stepRows(result: StepResult): MetricRow[] {
   const rows: MetricRow[] = result.losses.map((l) => ({ step: result.step, arch: archKey(l.arch), metric: "train_loss", value: l.loss }));
   rows.push({ step: result.step, arch: "", metric: "lr", value: result.lr }, { step: result.step, arch: "", metric: "grad_norm", value: result.gradNorm });
+  for (const r of result.routing) {
+    const base = { step: result.step, arch: archKey(r.arch), layer: r.layer };
+    rows.push({ ...base, metric: "moe_balance", value: r.balance }, { ...base, metric: "moe_dropped", value: r.droppedFraction }, { ...base, metric: "moe_entropy", value: r.entropy });
+  }
   return rows;
 }

@@ -12,7 +12,8 @@ import { defineSpace, largestArch, sampleArch, smallestArch, uniformSampler } fr
 import type { Arch } from "../../src/space/index";
 import { MoeLayerRecord, archLoss, batchTensors, createSupernet, decodeStep, disposeCache, extractSubnet, makeSupernetConfig, startDecoding } from "../../src/supernet/index";
 import type { DecoderCache } from "../../src/supernet/index";
-import { createTrainerState, makeTrainConfig, restoreCheckpoint, saveCheckpoint, trainStep } from "../../src/train/index";
+import { createTrainerState, makeTrainConfig, restoreCheckpoint, saveCheckpoint, stepRows, trainStep } from "../../src/train/index";
+import { expertLoad, expertTopTokens, routingAgreement } from "../../src/moe/index";
 import { evaluateLoss } from "../../src/eval/validation-loss";
 import { Rng } from "../../src/util/rng";
 import { microSpace, randomBatch } from "../helpers/micro";
@@ -124,4 +125,38 @@ test("an MoE supernet's checkpoint round-trips; options and spaces are checked a
   assert.throws(() => makeSupernetConfig(microSpace, 24, { moe: {} }), /moe options were given, but space "micro" has no mixture-of-experts dimensions/);
   assert.throws(() => makeSupernetConfig(moeMicro, 24, { moe: { capacityFactor: -1 } }), /capacityFactor must be a finite number > 0/);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+test("router inspection: loads per expert, the tokens each expert takes, agreement across archs, unused-expert warnings", () => {
+  const model = createSupernet(config(), 12);
+  const batches = [randomBatch(21), randomBatch(22)];
+  const realSrc = batches.reduce((s, b) => s + b.srcMask.reduce((a, m) => a + m, 0), 0);
+  const { experts, layers, warnings } = expertLoad(model, multi, batches);
+  assert.deepEqual(layers.map((l) => l.layer), ["enc.0", "enc.1", "dec.0"]);
+  const enc0 = experts.filter((e) => e.layer === "enc.0");
+  assert.equal(enc0.reduce((s, e) => s + e.tokens, 0), realSrc, "every real source token has a first choice");
+  assert.ok(Math.abs(enc0.reduce((s, e) => s + e.load, 0) - 1) < 1e-9);
+  assert.deepEqual(enc0.map((e) => e.width), [10, 4, 10]);
+  assert.ok(layers.every((l) => l.balance >= 1 - 1e-6 && l.entropy <= l.maxEntropy + 1e-9));
+  // Force enc.0's router to expert 1: the others get nothing and are reported.
+  model.params["enc.0.router.b"].assign(tf.tensor1d([-50, 50, -50]));
+  const forced = expertLoad(model, multi, batches);
+  assert.equal(forced.experts.find((e) => e.layer === "enc.0" && e.expert === 1)?.tokens, realSrc);
+  assert.deepEqual(forced.warnings.filter((w) => w.startsWith("enc.0")), [`enc.0: expert 0 (width 10) received no token of ${realSrc}`, `enc.0: expert 2 (width 10) received no token of ${realSrc}`]);
+  const tops = expertTopTokens(model, multi, batches, 100).filter((r) => r.layer === "enc.0");
+  const freq = new Map<number, number>();
+  for (const b of batches) b.srcIds.forEach((id, i) => b.srcMask[i] > 0 && freq.set(id, (freq.get(id) ?? 0) + 1));
+  assert.deepEqual(new Map(tops.map((r) => [r.tokenId, r.count])), freq, "expert 1 sees every source token, as often as it occurs");
+  assert.ok(routingAgreement(model, multi, multi, batches).every((r) => r.agreement === 1 && r.tokens > 0));
+  assert.equal(warnings.length, experts.filter((e) => e.tokens === 0).length, "one warning per expert without tokens");
+});
+
+test("training rows carry each routed layer's balance loss, dropped share and router entropy", () => {
+  const model = createSupernet(config({ dropTokens: true, capacityFactor: 0.5 }), 13);
+  const train = makeTrainConfig({ schedule: { kind: "constant", lr: 1e-3, warmupInitLr: 1e-3, warmupUpdates: 0, maxUpdates: 4, minLr: 1e-3 }, seed: 1 });
+  const r = trainStep(model, createTrainerState(train), train, { name: "fixed-multi", next: () => [multi] }, batch);
+  const rows = stepRows(r).filter((x) => x.metric.startsWith("moe_"));
+  assert.deepEqual([...new Set(rows.map((x) => x.layer))], ["enc.0", "enc.1", "dec.0"]);
+  assert.ok(rows.filter((x) => x.metric === "moe_dropped").some((x) => x.value > 0), "capacity 0.5 drops");
+  assert.ok(rows.filter((x) => x.metric === "moe_balance").every((x) => x.value >= 1 - 1e-6));
 });
