@@ -5,7 +5,7 @@
  * the samples' unit (ms).
  */
 import * as tf from "@tensorflow/tfjs";
-import { archFeatureNames, archFeatures, featureNorms } from "../space/features";
+import { archFeatures, featureNorms } from "../space/features";
 import type { Arch, SearchSpace } from "../space/types";
 import { kendallTauB } from "../stats/kendall";
 import { variableFrom } from "../supernet/params";
@@ -51,23 +51,41 @@ function checkOptions(o: LatencyPredictorOptions): void {
   if (!(o.lr > 0)) throw new Error(`latency predictor: lr = ${o.lr} must be > 0`);
 }
 
-/** Fits the MLP on `samples` (at least 2, with finite positive latencies). */
-export function fitLatencyPredictor(space: SearchSpace, samples: readonly LatencySample[], overrides: Partial<LatencyPredictorOptions> = {}): LatencyPredictor {
+/** A measured latency with its raw (unnormalised) feature vector, e.g. a row of HAT's latency CSVs. */
+export interface LatencyTableRow {
+  readonly features: readonly number[];
+  readonly ms: number;
+}
+
+/** A predictor over raw feature vectors (divided by its own norms before the MLP); `dispose` frees its weights. */
+export interface FeatureLatencyPredictor {
+  readonly norms: readonly number[];
+  /** Predicted latency (ms) of each raw feature vector. */
+  predictFeatures(features: readonly (readonly number[])[]): number[];
+  /** Training MSE (standardised units) every 100 steps and at the end. */
+  readonly trainLoss: readonly { step: number; mse: number }[];
+  dispose(): void;
+}
+
+/** Fits the MLP on a table of (raw features, latency) rows with the given feature norms, e.g. HAT's or another device's measurements. */
+export function fitLatencyPredictorOnTable(rows: readonly LatencyTableRow[], norms: readonly number[], overrides: Partial<LatencyPredictorOptions> = {}): FeatureLatencyPredictor {
   const o = { ...latencyPredictorDefaults, ...overrides };
   checkOptions(o);
-  if (samples.length < 2) throw new Error(`latency predictor: needs at least 2 samples, got ${samples.length}`);
-  samples.forEach((s, i) => {
-    if (!(Number.isFinite(s.ms) && s.ms > 0)) throw new Error(`latency predictor: samples[${i}].ms = ${s.ms} must be a positive number`);
+  if (rows.length < 2) throw new Error(`latency predictor: needs at least 2 rows, got ${rows.length}`);
+  if (norms.length === 0 || norms.some((v) => !(Number.isFinite(v) && v > 0))) throw new Error(`latency predictor: norms = [${norms}] must be positive numbers`);
+  rows.forEach((r, i) => {
+    if (!(Number.isFinite(r.ms) && r.ms > 0)) throw new Error(`latency predictor: rows[${i}].ms = ${r.ms} must be a positive number`);
+    if (r.features.length !== norms.length || r.features.some((v) => !Number.isFinite(v))) throw new Error(`latency predictor: rows[${i}].features must be ${norms.length} finite numbers (one per norm); got [${r.features}]`);
   });
-  const norms = featureNorms(space);
-  const x = samples.map((s) => archFeatures(space, s.arch, norms));
-  const ys = samples.map((s) => s.ms);
+  const scale = (f: readonly number[]) => f.map((v, i) => v / norms[i]);
+  const x = rows.map((r) => scale(r.features));
+  const ys = rows.map((r) => r.ms);
   const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
   const std = Math.sqrt(ys.reduce((a, b) => a + (b - mean) ** 2, 0) / ys.length) || 1;
   const yStd = ys.map((y) => (y - mean) / std);
 
   const rng = new Rng(o.seed);
-  const widths = [archFeatureNames(space).length, ...o.hidden, 1];
+  const widths = [norms.length, ...o.hidden, 1];
   // PyTorch's Linear initialisation: U(-1/sqrt(in), 1/sqrt(in)) for weights and biases.
   const layers = widths.slice(1).map((out, i) => {
     const fanIn = widths[i];
@@ -83,9 +101,9 @@ export function fitLatencyPredictor(space: SearchSpace, samples: readonly Latenc
 
   const optimizer = tf.train.adam(o.lr);
   const trainLoss: { step: number; mse: number }[] = [];
-  const batch = Math.min(o.batchSize, samples.length);
+  const batch = Math.min(o.batchSize, rows.length);
   for (let step = 1; step <= o.steps; step++) {
-    const idx = Array.from({ length: batch }, () => rng.int(samples.length));
+    const idx = Array.from({ length: batch }, () => rng.int(rows.length));
     const loss = tf.tidy(() => {
       const xb = tf.tensor2d(idx.map((i) => x[i]));
       const yb = tf.tensor2d(idx.map((i) => [yStd[i]]));
@@ -97,12 +115,14 @@ export function fitLatencyPredictor(space: SearchSpace, samples: readonly Latenc
   optimizer.dispose();
 
   return {
-    space,
+    norms: [...norms],
     trainLoss,
-    predict(archs) {
-      if (archs.length === 0) return [];
-      const feats = archs.map((a) => archFeatures(space, a, norms));
-      const out = tf.tidy(() => forward(tf.tensor2d(feats)));
+    predictFeatures(features) {
+      if (features.length === 0) return [];
+      features.forEach((f, i) => {
+        if (f.length !== norms.length) throw new Error(`latency predictor: features[${i}] has ${f.length} values, expected ${norms.length}`);
+      });
+      const out = tf.tidy(() => forward(tf.tensor2d(features.map(scale))));
       const values = Array.from(out.dataSync(), (v) => v * std + mean);
       out.dispose();
       return values;
@@ -110,6 +130,44 @@ export function fitLatencyPredictor(space: SearchSpace, samples: readonly Latenc
     dispose() {
       for (const { w, b } of layers) tf.dispose([w, b]);
     },
+  };
+}
+
+/**
+ * Reads a latency table in HAT's CSV layout (mit-han-lab/hardware-aware-transformers,
+ * latency_dataset/*.csv; AutoMoE writes the same): feature columns, then
+ * latency_mean_encoder, latency_mean_decoder, …; the latency is the encoder plus the decoder
+ * mean, as HAT's predictor trains on. Returns the feature names with the rows.
+ */
+export function parseLatencyCsv(text: string): { featureNames: string[]; rows: LatencyTableRow[] } {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  if (lines.length < 2) throw new Error("latency CSV: needs a header and at least one row");
+  const header = lines[0].split(",").map((h) => h.trim());
+  const enc = header.indexOf("latency_mean_encoder");
+  const dec = header.indexOf("latency_mean_decoder");
+  if (enc < 1 || dec < 0) throw new Error(`latency CSV: header must have feature columns followed by latency_mean_encoder and latency_mean_decoder; got ${header.join(",")}`);
+  const rows = lines.slice(1).map((line, i) => {
+    const cells = line.split(",").map(Number);
+    if (cells.length !== header.length || cells.some((v) => !Number.isFinite(v))) throw new Error(`latency CSV: row ${i + 2} must have ${header.length} numbers; got "${line}"`);
+    return { features: cells.slice(0, enc), ms: cells[enc] + cells[dec] };
+  });
+  return { featureNames: header.slice(0, enc), rows };
+}
+
+/** Fits the MLP on measured archs of `space` (at least 2, with finite positive latencies): the table fit over the arch features. */
+export function fitLatencyPredictor(space: SearchSpace, samples: readonly LatencySample[], overrides: Partial<LatencyPredictorOptions> = {}): LatencyPredictor {
+  if (samples.length < 2) throw new Error(`latency predictor: needs at least 2 samples, got ${samples.length}`);
+  samples.forEach((s, i) => {
+    if (!(Number.isFinite(s.ms) && s.ms > 0)) throw new Error(`latency predictor: samples[${i}].ms = ${s.ms} must be a positive number`);
+  });
+  const norms = featureNorms(space);
+  const raw = (arch: Arch) => archFeatures(space, arch, norms.map(() => 1));
+  const fitted = fitLatencyPredictorOnTable(samples.map((s) => ({ features: raw(s.arch), ms: s.ms })), norms, overrides);
+  return {
+    space,
+    trainLoss: fitted.trainLoss,
+    predict: (archs) => fitted.predictFeatures(archs.map(raw)),
+    dispose: () => fitted.dispose(),
   };
 }
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { archFlops, getSpace, sampleArch } from "../../src/space";
-import { fitLatencyPredictor, predictorQuality } from "../../src/search";
+import { fitLatencyPredictor, fitLatencyPredictorOnTable, parseLatencyCsv, predictorQuality } from "../../src/search";
 import { Rng } from "../../src/util/rng";
 import { useBackend } from "../helpers/backend";
 
@@ -43,4 +43,38 @@ test("bad predictor inputs name the field", () => {
   assert.throws(() => fitLatencyPredictor(space, train, { hidden: [] }), /hidden = \[\] must be a non-empty list/);
   assert.throws(() => fitLatencyPredictor(space, train, { lr: 0 }), /lr = 0 must be > 0/);
   assert.throws(() => predictorQuality([1], [1]), /at least 2 values/);
+});
+
+test("in a mixture-of-experts space the predictor reads the expert features and beats FLOPs as a latency proxy", () => {
+  const moe = getSpace("small-moe");
+  // Routing costs per expert that routed FLOPs do not see (dispatch, one kernel per expert).
+  const moeMs = (a: ReturnType<typeof sampleArch>) =>
+    archFlops(moe, a, { srcLen: 20, tgtLen: 20, vocabSize: 4000 }) / 2e7 + 0.8 * (a.encoder.numLayers + 20 * a.decoder.numLayers) + 1.5 * [...(a.encoder.numExperts ?? []), ...(a.decoder.numExperts ?? []).map((n) => 20 * n)].reduce((s, n) => s + n, 0);
+  const r = new Rng(12);
+  const all = Array.from({ length: 200 }, () => sampleArch(moe, r));
+  const predictor = fitLatencyPredictor(moe, all.slice(0, 150).map((arch) => ({ arch, ms: moeMs(arch) })), { steps: 800, seed: 1 });
+  const heldOut = all.slice(150);
+  const q = predictorQuality(predictor.predict(heldOut), heldOut.map(moeMs));
+  const flops = predictorQuality(heldOut.map((a) => archFlops(moe, a, { srcLen: 20, tgtLen: 20, vocabSize: 4000 })), heldOut.map(moeMs));
+  assert.ok(q.kendall > flops.kendall + 0.1, `predictor Kendall ${q.kendall} vs FLOPs ${flops.kendall}`);
+  predictor.dispose();
+});
+
+test("a latency table in HAT's CSV layout is read and fitted with its own norms", () => {
+  const header = "encoder_embed_dim,encoder_layer_num,decoder_layer_num,latency_mean_encoder,latency_mean_decoder,latency_std_encoder,latency_std_decoder";
+  const r = new Rng(3);
+  const lines = Array.from({ length: 60 }, () => {
+    const [e, le, ld] = [r.choice([512, 640]), 6, r.choice([1, 2, 3, 4, 5, 6])];
+    return `${e},${le},${ld},${(e / 64).toFixed(3)},${(30 * ld).toFixed(3)},0.1,0.2`;
+  });
+  const { featureNames, rows } = parseLatencyCsv([header, ...lines].join("\n"));
+  assert.deepEqual(featureNames, ["encoder_embed_dim", "encoder_layer_num", "decoder_layer_num"]);
+  assert.equal(rows[0].ms, Number(lines[0].split(",")[3]) + Number(lines[0].split(",")[4]));
+  const fitted = fitLatencyPredictorOnTable(rows.slice(0, 45), [640, 6, 6], { steps: 400, hidden: [32, 32], seed: 2 });
+  const q = predictorQuality(fitted.predictFeatures(rows.slice(45).map((x) => x.features)), rows.slice(45).map((x) => x.ms));
+  assert.ok(q.mape < 10, `MAPE ${q.mape}%`);
+  fitted.dispose();
+  assert.throws(() => parseLatencyCsv("a,b\n1,2"), /latency_mean_encoder and latency_mean_decoder/);
+  assert.throws(() => parseLatencyCsv(`${header}\n1,2,x,4,5,6,7`), /row 2 must have 7 numbers/);
+  assert.throws(() => fitLatencyPredictorOnTable(rows, [640, 6]), /rows\[0\]\.features must be 2 finite numbers/);
 });
