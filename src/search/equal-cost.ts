@@ -19,12 +19,16 @@ function memoised(fitness: SearchObjective["fitness"]): SearchObjective["fitness
   };
 }
 
+/** An objective searched in `space`, or in the shared space when absent (e.g. a dense and a mixture-of-experts space side by side). */
+export type SpacedObjective = SearchObjective & { readonly space?: SearchSpace };
+
 /** Evolution on every objective with the same options, each stopped at the same number of scored archs. */
-export function evolutionAtEqualCost(space: SearchSpace, objectives: Readonly<Record<string, SearchObjective>>, overrides: Partial<EvolutionOptions> = {}): Record<string, EvolutionResult> {
+export function evolutionAtEqualCost(space: SearchSpace, objectives: Readonly<Record<string, SpacedObjective>>, overrides: Partial<EvolutionOptions> = {}): Record<string, EvolutionResult> {
   const names = Object.keys(objectives);
   if (names.length === 0) throw new Error("evolutionAtEqualCost: objectives is empty; pass at least one");
   const memo = Object.fromEntries(names.map((n) => [n, { ...objectives[n], fitness: memoised(objectives[n].fitness) }]));
-  const free = Object.fromEntries(names.map((n) => [n, evolutionarySearch(space, memo[n], overrides)]));
+  const run = (n: string, o: Partial<EvolutionOptions>) => evolutionarySearch(objectives[n].space ?? space, memo[n], o);
+  const free = Object.fromEntries(names.map((n) => [n, run(n, overrides)]));
   const cap = Math.min(...names.map((n) => free[n].evaluated.length));
-  return Object.fromEntries(names.map((n) => [n, free[n].evaluated.length === cap ? free[n] : evolutionarySearch(space, memo[n], { ...overrides, maxEvaluations: cap })]));
+  return Object.fromEntries(names.map((n) => [n, free[n].evaluated.length === cap ? free[n] : run(n, { ...overrides, maxEvaluations: cap })]));
 }
