@@ -28,6 +28,7 @@ import { MatmulResult, matmulGflops } from "./matmul-gflops";
 import { PeakFlops, peakFlops } from "./peak-flops";
 import { ensureTorch, runTorchReference, TorchAvailability } from "./torch-reference";
 import { ThroughputResult, archDropoutRates, benchTrainConfig, measureTrainingThroughput } from "./train-throughput";
+import { MoeStepResult, measureMoeStep } from "./moe-step";
 import { MosOverhead, measureMosOverhead } from "./mos-overhead";
 
 /** The project's goal: our training throughput on the largest subnet, as a fraction of PyTorch's. */
@@ -251,7 +252,13 @@ async function main(): Promise<void> {
       }
     }
 
-    summarize({ options, backend, data, matmul, peak, ours, torch, torchStatus, subnets, space, loadAtStart, started, mosOverhead });
+    const moeStep = await section("AutoMoE step: the largest small subnet dense vs with 4 top-1 experts of the same width per layer (equal active parameters)", () => {
+      if (!data) throw new Error("no batches (the data section failed)");
+      return measureMoeStep(data.vocabSize, data.batches, Math.min(6, options.steps), 4, seed);
+    });
+    if (moeStep) log(`   ms/step dense ${fmt(moeStep.msDense, 0)}, MoE ${fmt(moeStep.msMoe, 0)} (${fmt(moeStep.ratio, 3)}x); active parameters ${moeStep.activeParams.dense.toLocaleString("en-US")} vs ${moeStep.activeParams.moe.toLocaleString("en-US")}`);
+
+    summarize({ options, backend, data, matmul, peak, ours, torch, torchStatus, subnets, space, loadAtStart, started, mosOverhead, moeStep });
   } finally {
     if (options.keepExchange) log(`exchange folder kept: ${exchangeDir}`);
     else fs.rmSync(exchangeDir, { recursive: true, force: true });
@@ -280,6 +287,7 @@ interface SummaryInput {
   readonly space: ReturnType<typeof getSpace>;
   readonly loadAtStart: number;
   readonly mosOverhead: readonly MosOverhead[];
+  readonly moeStep: MoeStepResult | null;
   readonly started: number;
 }
 
@@ -352,6 +360,7 @@ function summarize(s: SummaryInput): void {
       torch: s.torch,
       torchAvailability: s.torchStatus,
       mosOverhead: s.mosOverhead,
+      moeStep: s.moeStep,
       comparison,
       goal,
       notes,
