@@ -4,22 +4,9 @@
  * entries past the layer count; it writes arbitrary attention as -1, 1, 2 for "the last 1, 2, 3
  * encoder layers". Converting here keeps HAT's conventions out of the rest of the library.
  */
+import { dimensionValue, parts, schema } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 import { describe, validateArch } from "./validate-arch";
-
-/** HAT's key for each of our fields. */
-const hatKeys = {
-  encoderEmbedDim: "encoder-embed-dim-subtransformer",
-  encoderNumLayers: "encoder-layer-num-subtransformer",
-  encoderFfnDim: "encoder-ffn-embed-dim-all-subtransformer",
-  encoderNumHeads: "encoder-self-attention-heads-all-subtransformer",
-  decoderEmbedDim: "decoder-embed-dim-subtransformer",
-  decoderNumLayers: "decoder-layer-num-subtransformer",
-  decoderFfnDim: "decoder-ffn-embed-dim-all-subtransformer",
-  decoderSelfHeads: "decoder-self-attention-heads-all-subtransformer",
-  decoderCrossHeads: "decoder-ende-attention-heads-all-subtransformer",
-  decoderCrossLayers: "decoder-arbitrary-ende-attn-all-subtransformer",
-} as const;
 
 /** Whether a parsed object looks like a HAT subtransformer config. */
 export function isHatConfig(value: object): boolean {
@@ -36,58 +23,41 @@ export function crossLayersToHat(crossLayers: number): number {
   return crossLayers === 1 ? -1 : crossLayers - 1;
 }
 
-/** Convert and validate a HAT subtransformer config (keys as in HAT's yml files). */
+/** HAT's value of a field (arbitrary attention in HAT's -1, 1, 2 code) and back. */
+const toHat = (field: string, v: number) => (field === "crossLayers" ? crossLayersToHat(v) : v);
+const fromHat = (field: string, v: number) => (field === "crossLayers" ? crossLayersFromHat(v) : v);
+
+/** Convert and validate a HAT subtransformer config (keys as in HAT's yml files, derived from the schema). */
 export function archFromHatConfig(config: object, space: SearchSpace): Arch {
   const c = config as Record<string, unknown>;
-  const scalar = (key: string): number => {
-    const v = c[key];
-    if (typeof v !== "number") throw new Error(`HAT config: ${key} must be a number, got ${describe(v)}`);
-    return v;
-  };
-  const list = (key: string, numLayers: number): number[] => {
-    const v = c[key];
-    if (!Array.isArray(v) || v.length < numLayers) {
-      throw new Error(`HAT config: ${key} must be a list of at least ${numLayers} numbers, got ${describe(v)}`);
+  const out: Record<string, Record<string, number | number[]>> = { encoder: {}, decoder: {} };
+  for (const part of parts) {
+    const dims = schema.filter((d) => d.part === part && d.hatKey !== undefined);
+    for (const d of dims.filter((x) => x.scope === "part")) {
+      const v = c[d.hatKey as string];
+      if (typeof v !== "number") throw new Error(`HAT config: ${d.hatKey} must be a number, got ${describe(v)}`);
+      out[part][d.field] = v;
     }
-    return v.slice(0, numLayers) as number[];
-  };
-  const encLayers = scalar(hatKeys.encoderNumLayers);
-  const decLayers = scalar(hatKeys.decoderNumLayers);
-  const arch: Arch = {
-    encoder: {
-      embedDim: scalar(hatKeys.encoderEmbedDim),
-      numLayers: encLayers,
-      ffnDim: list(hatKeys.encoderFfnDim, encLayers),
-      numHeads: list(hatKeys.encoderNumHeads, encLayers),
-    },
-    decoder: {
-      embedDim: scalar(hatKeys.decoderEmbedDim),
-      numLayers: decLayers,
-      ffnDim: list(hatKeys.decoderFfnDim, decLayers),
-      selfHeads: list(hatKeys.decoderSelfHeads, decLayers),
-      crossHeads: list(hatKeys.decoderCrossHeads, decLayers),
-      crossLayers: list(hatKeys.decoderCrossLayers, decLayers).map(crossLayersFromHat),
-    },
-  };
-  validateArch(space, arch);
-  return arch;
+    const numLayers = out[part].numLayers as number;
+    for (const d of dims.filter((x) => x.scope === "layer")) {
+      const v = c[d.hatKey as string];
+      if (!Array.isArray(v) || v.length < numLayers) throw new Error(`HAT config: ${d.hatKey} must be a list of at least ${numLayers} numbers, got ${describe(v)}`);
+      out[part][d.field] = (v.slice(0, numLayers) as number[]).map((x) => fromHat(d.field, x));
+    }
+  }
+  validateArch(space, out);
+  return out as unknown as Arch;
 }
 
 /** An arch as a HAT subtransformer config (per-layer lists of length numLayers); HAT's configs have no experts. */
 export function archToHatConfig(arch: Arch): Record<string, number | number[]> {
-  for (const part of ["encoder", "decoder"] as const) {
+  const out: Record<string, number | number[]> = {};
+  for (const part of parts) {
     if (arch[part].numExperts !== undefined) throw new Error(`archToHatConfig: ${part} has numExperts (a mixture-of-experts arch); HAT subtransformer configs describe dense archs only`);
+    for (const d of schema.filter((x) => x.part === part && x.hatKey !== undefined)) {
+      const v = dimensionValue(arch, d);
+      out[d.hatKey as string] = typeof v === "number" ? v : (v as number[]).map((x) => toHat(d.field, x));
+    }
   }
-  return {
-    [hatKeys.encoderEmbedDim]: arch.encoder.embedDim,
-    [hatKeys.encoderNumLayers]: arch.encoder.numLayers,
-    [hatKeys.encoderFfnDim]: [...arch.encoder.ffnDim],
-    [hatKeys.encoderNumHeads]: [...arch.encoder.numHeads],
-    [hatKeys.decoderEmbedDim]: arch.decoder.embedDim,
-    [hatKeys.decoderNumLayers]: arch.decoder.numLayers,
-    [hatKeys.decoderFfnDim]: [...arch.decoder.ffnDim],
-    [hatKeys.decoderSelfHeads]: [...arch.decoder.selfHeads],
-    [hatKeys.decoderCrossHeads]: [...arch.decoder.crossHeads],
-    [hatKeys.decoderCrossLayers]: arch.decoder.crossLayers.map(crossLayersToHat),
-  };
+  return out;
 }

@@ -30,10 +30,23 @@ export interface Dimension {
   readonly optional: boolean;
   /** What the dimension sets, for tables and error messages. */
   readonly doc: string;
+  /** Its key in HAT's subtransformer configs (HAT's own dimensions only). */
+  readonly hatKey?: string;
 }
 
+/** HAT's subtransformer config key of a dense dimension, e.g. "decoder-ffn-embed-dim-all-subtransformer". */
+const hatKeys: Record<string, string> = {
+  embedDim: "embed-dim-subtransformer",
+  numLayers: "layer-num-subtransformer",
+  ffnDim: "ffn-embed-dim-all-subtransformer",
+  numHeads: "self-attention-heads-all-subtransformer",
+  selfHeads: "self-attention-heads-all-subtransformer",
+  crossHeads: "ende-attention-heads-all-subtransformer",
+  crossLayers: "arbitrary-ende-attn-all-subtransformer",
+};
+
 const dim = (part: Part, field: string, scope: Scope, operator: OperatorKind, doc: string, optional = false): Dimension =>
-  Object.freeze({ part, field, scope, operator, optional, doc });
+  Object.freeze({ part, field, scope, operator, optional, doc, ...(optional ? {} : { hatKey: `${part}-${hatKeys[field]}` }) });
 
 /** Dimensions of one part, in gene order: HAT's, then AutoMoE's. */
 function partDimensions(part: Part): Dimension[] {

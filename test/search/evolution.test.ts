@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { differingOperators, getSpace, isValidArch, largestArch, sampleArch, smallestArch, archKey, archParams } from "../../src/space";
 import type { Arch } from "../../src/space";
-import { evolutionAtEqualCost, evolutionarySearch, makeEvolutionOptions, paramsCost, randomSearch, withinBudget } from "../../src/search";
+import { evolutionAtEqualCost, evolutionarySearch, flopsCost, makeEvolutionOptions, paramsCost, randomSearch, withinBudget } from "../../src/search";
 import { Rng } from "../../src/util/rng";
 
 const space = getSpace("small");
@@ -107,4 +107,17 @@ test("searches at equal cost score the same number of archs (the fewest either r
   assert.equal(results.a.evaluated.length, Math.min(...alone));
   assert.equal(results.b.evaluated.length, Math.min(...alone));
   for (const c of calls) assert.equal(new Set(c.flat()).size, c.flat().length, "no arch is scored twice");
+});
+
+test("in the AutoMoE space, evolution under a routed-FLOPs budget improves, never admits an arch over budget, and an impossible budget names itself", () => {
+  const moe = getSpace("small-moe");
+  const flops = flopsCost(moe, { srcLen: 30, tgtLen: 30, includeEmbeddings: false });
+  const goal = sampleArch(moe, new Rng(41));
+  const limit = flops(goal) * 1.1;
+  const fitness = (archs: readonly Arch[]) => archs.map((a) => differingOperators(a, goal).count);
+  const result = evolutionarySearch(moe, { fitness, feasible: withinBudget({ name: "FLOPs", cost: flops, limit }) }, { ...settings, seed: 3 });
+  for (const c of result.evaluated) assert.ok(flops(c.arch) <= limit, `${c.key} is over budget`);
+  assert.ok(result.history[result.history.length - 1].bestFitness < result.history[0].bestFitness, "the search improves");
+  const impossible = { name: "FLOPs", cost: flops, limit: flops(smallestArch(moe)) - 1 };
+  assert.throws(() => evolutionarySearch(moe, { fitness, feasible: withinBudget(impossible) }, { ...settings, maxTries: 100 }), /no feasible initial arch in 100 draws; the budget excludes/);
 });
