@@ -77,4 +77,10 @@ test("a latency table in HAT's CSV layout is read and fitted with its own norms"
   assert.throws(() => parseLatencyCsv("a,b\n1,2"), /latency_mean_encoder and latency_mean_decoder/);
   assert.throws(() => parseLatencyCsv(`${header}\n1,2,x,4,5,6,7`), /row 2 must have 7 numbers/);
   assert.throws(() => fitLatencyPredictorOnTable(rows, [640, 6]), /rows\[0\]\.features must be 2 finite numbers/);
+  // HAT's target scaling (latency / lat_norm) instead of standardisation learns the same table.
+  const hatScaled = fitLatencyPredictorOnTable(rows.slice(0, 45), [640, 6, 6], { steps: 400, hidden: [32, 32], seed: 2, latencyNorm: 100 });
+  const qHat = predictorQuality(hatScaled.predictFeatures(rows.slice(45).map((x) => x.features)), rows.slice(45).map((x) => x.ms));
+  assert.ok(qHat.mape < 15, `MAPE with latencyNorm ${qHat.mape}%`);
+  hatScaled.dispose();
+  assert.throws(() => fitLatencyPredictorOnTable(rows, [640, 6, 6], { latencyNorm: 0 }), /latencyNorm = 0 must be > 0 or null/);
 });
