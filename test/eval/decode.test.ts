@@ -2,39 +2,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { sampleArch, largestArch } from "../../src/space/index";
-import { batchTensors, createSupernet, decodeStep, disposeCache, startDecoding } from "../../src/supernet/index";
-import type { DecoderCache } from "../../src/supernet/index";
+import { createSupernet } from "../../src/supernet/index";
 import { beamDecode, greedyDecode, translateBatch } from "../../src/eval/decode";
 import { collapse, createMos } from "../../src/mos/index";
 import { Rng } from "../../src/util/rng";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
 import { useBackend } from "../helpers/backend";
+import { assertIncrementalMatchesFull } from "../helpers/incremental";
 
 useBackend();
 
 test("incremental decoding with cached keys/values gives the full forward pass's logits at every position", () => {
   const model = createSupernet(microConfig(), 31);
   const rng = new Rng(2);
-  for (const arch of [largestArch(microSpace), sampleArch(microSpace, rng), sampleArch(microSpace, rng)]) {
-    const batch = randomBatch(9);
-    const t = batchTensors(batch);
-    const full = tf.tidy(() => model.logits(arch, t, null).arraySync());
-    let cache: DecoderCache = startDecoding(model.params, model.config, arch, t.src, t.srcMask);
-    const tgtIn = t.tgtIn.arraySync();
-    for (let pos = 0; pos < batch.tgtLen; pos++) {
-      const tokens = tf.tensor1d(tgtIn.map((row) => row[pos]), "int32");
-      const { logits, cache: next } = decodeStep(model.params, model.config, arch, tokens, cache);
-      for (const kv of cache.self) tf.dispose([kv.keys, kv.values]);
-      cache = next;
-      const step = logits.arraySync();
-      for (let b = 0; b < batch.rows; b++) {
-        for (let v = 0; v < step[b].length; v++) assert.ok(Math.abs(step[b][v] - full[b][pos][v]) < 1e-4, `row ${b} pos ${pos} token ${v}`);
-      }
-      tf.dispose([tokens, logits]);
-    }
-    disposeCache(cache);
-    tf.dispose(Object.values(t));
-  }
+  for (const arch of [largestArch(microSpace), sampleArch(microSpace, rng), sampleArch(microSpace, rng)]) assertIncrementalMatchesFull(model, arch, randomBatch(9));
 });
 
 test("beam search with beam 1 is greedy search, and decoding leaks no tensors", () => {

@@ -10,14 +10,14 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { defineSpace, largestArch, sampleArch, smallestArch, uniformSampler } from "../../src/space/index";
 import type { Arch } from "../../src/space/index";
-import { MoeLayerRecord, archLoss, batchTensors, createSupernet, decodeStep, disposeCache, extractSubnet, makeSupernetConfig, startDecoding } from "../../src/supernet/index";
-import type { DecoderCache } from "../../src/supernet/index";
+import { MoeLayerRecord, archLoss, batchTensors, createSupernet, extractSubnet, makeSupernetConfig } from "../../src/supernet/index";
 import { createTrainerState, makeTrainConfig, restoreCheckpoint, saveCheckpoint, stepRows, trainStep } from "../../src/train/index";
 import { expertLoad, expertTopTokens, routingAgreement } from "../../src/moe/index";
 import { evaluateLoss } from "../../src/eval/validation-loss";
 import { Rng } from "../../src/util/rng";
 import { microSpace, randomBatch } from "../helpers/micro";
 import { useBackend } from "../helpers/backend";
+import { assertIncrementalMatchesFull } from "../helpers/incremental";
 
 useBackend();
 
@@ -64,21 +64,7 @@ test("an extracted expert-sliced subnet gives the supernet's logits, and increme
     assert.equal(evaluateLoss(sub, a, [batch]).loss.toFixed(5), evaluateLoss(moe, a, [batch]).loss.toFixed(5));
     Object.values(sub.params).forEach((v) => v.dispose());
   }
-  const t = batchTensors(batch);
-  const full = tf.tidy(() => moe.logits(multi, t, null).arraySync());
-  let cache: DecoderCache = startDecoding(moe.params, moe.config, multi, t.src, t.srcMask);
-  const tgtIn = t.tgtIn.arraySync();
-  for (let pos = 0; pos < batch.tgtLen; pos++) {
-    const tokens = tf.tensor1d(tgtIn.map((row) => row[pos]), "int32");
-    const { logits, cache: next } = decodeStep(moe.params, moe.config, multi, tokens, cache);
-    for (const kv of cache.self) tf.dispose([kv.keys, kv.values]);
-    cache = next;
-    const step = logits.arraySync();
-    for (let b = 0; b < batch.rows; b++) assert.ok(maxDiff(step[b], full[b][pos]) < 1e-4, `row ${b} pos ${pos}`);
-    tf.dispose([tokens, logits]);
-  }
-  disposeCache(cache);
-  tf.dispose(Object.values(t));
+  assertIncrementalMatchesFull(moe, multi, batch);
 });
 
 test("the training loss adds the balance loss of the routed layers; training lowers the loss and moves experts and routers", () => {
