@@ -128,6 +128,7 @@ test("a MoS checkpoint round trip restores the same logits; a checkpoint of anot
     assert.throws(() => restoreCheckpoint(file, createMos(config, { ...options, numExperts: 4 }, 1), createTrainerState(train)), /model options/);
     [model, fresh].forEach(disposeModel);
   }
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("a model a consumer cannot serve gives an error naming the model kind and the operation", () => {

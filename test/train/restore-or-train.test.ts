@@ -28,4 +28,5 @@ test("restoreOrTrain trains and saves when there is no checkpoint, restores a ma
   assert.deepEqual(Array.from(again.model.params["enc.0.fc1.experts.1.w"].dataSync()), Array.from(first.model.params["enc.0.fc1.experts.1.w"].dataSync()));
   const other = await restoreOrTrain(file, () => createSupernet(microConfig(), 1), data, options);
   assert.match(other.source, /checkpoint .* not used: .*holds a "mos" model, not "supernet".*: trained 2 updates/);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
