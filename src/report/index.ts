@@ -5,3 +5,4 @@ export * from "./progress";
 export * from "./show-figure";
 export * from "./table";
 export * from "./published";
+export * from "./results";
