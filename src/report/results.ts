@@ -1,5 +1,5 @@
 /**
- * The results file of a notebook run: `out/results/<preset>/<notebook>.json`, rewritten atomically
+ * The results file of a notebook run: `<results folder>/<notebook>.json`, rewritten atomically
  * after every `record`, so it always holds what the run has established so far. It carries the
  * run's provenance, and every number a notebook states in words or tables is recorded in it; the
  * notebook tests check invariants on it (a CI contains its estimate, published values equal
@@ -43,9 +43,12 @@ export interface NotebookResultsFile {
   readonly entries: Record<string, unknown>;
 }
 
-/** The folder results files of `preset` go to (SUPERNET_RESULTS_DIR overrides the root). */
+/**
+ * The folder results files go to: SUPERNET_RESULTS_DIR when set (the notebook runner sets it to
+ * `<run folder>/results`, beside the executed notebooks and figures), else `out/results/<preset>`.
+ */
 export function resultsDir(preset: string): string {
-  return path.join(process.env.SUPERNET_RESULTS_DIR ?? path.join(outputDir, "results"), preset);
+  return process.env.SUPERNET_RESULTS_DIR || path.join(outputDir, "results", preset);
 }
 
 /** The results file of a notebook under a preset. */

@@ -54,6 +54,7 @@ export function runNotebook(file: string, options: RunNotebookOptions): Promise<
     JUPYTER_PATH: [path.join(projectRoot, ".jupyter", "share", "jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(":"),
     SUPERNET_PRESET: options.preset,
     SUPERNET_FIGURES_DIR: path.join(options.outDir, "figures", name),
+    SUPERNET_RESULTS_DIR: path.join(options.outDir, "results"),
     SUPERNET_NOTEBOOK: name,
   };
   const args = [path.join(projectRoot, "scripts", "execute_notebook.py"), file, output, "--timeout", String(options.cellTimeoutS ?? 3600), "--cwd", projectRoot];
