@@ -1,11 +1,12 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { defineSpace, uniformSampler } from "../../src/space/index";
 import { createSupernet, makeSupernetConfig } from "../../src/supernet/index";
-import { createTrainerState, makeTrainConfig, restoreCheckpoint, saveCheckpoint, trainStep } from "../../src/train/index";
+import { createTrainerState, decodeCheckpoint, encodeCheckpoint, makeTrainConfig, readCheckpoint, restoreCheckpoint, saveCheckpoint, trainStep } from "../../src/train/index";
+import type { Provenance } from "../../src/util/provenance";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
 import { useBackend } from "../helpers/backend";
 
@@ -60,3 +61,29 @@ test("a truncated, corrupted or mismatched checkpoint is a clear error and leave
   assert.throws(() => restoreCheckpoint(file, other, createTrainerState(config)), /another supernet config \(space micro/);
   assert.deepEqual(target.params["enc.0.fc1.w"].dataSync(), snapshot, "failed loads changed nothing");
 });
+
+test("a checkpoint records its provenance, seed and sampler, and one saved before they were recorded still restores", () => {
+  const { model, state } = run([0]);
+  const file = path.join(dir, "provenance.ckpt");
+  const provenance: Provenance = { revision: "abc1234".padEnd(40, "0"), dirty: false, backend: "wasm", preset: "tiny", node: process.version, createdAt: "2024-01-01T00:00:00.000Z" };
+  saveCheckpoint(file, model, state, config, tokenizer, { sampler: "uniform", provenance });
+  const { meta } = readCheckpoint(file);
+  assert.deepEqual(meta.provenance, provenance);
+  assert.equal(meta.seed, 7);
+  assert.equal(meta.sampler, "uniform");
+  saveCheckpoint(file, model, state, config, tokenizer, { preset: "small" });
+  const defaults = readCheckpoint(file).meta;
+  assert.equal(defaults.provenance?.preset, "small", "the preset given is recorded");
+  assert.equal(defaults.sampler, null, "no sampler given: none recorded");
+  // An older file: the same header without the new fields.
+  const decoded = decodeCheckpoint(fs.readFileSync(file), file);
+  const { provenance: _p, seed: _s, sampler: _r, ...older } = decoded.meta as Record<string, unknown>;
+  const olderFile = path.join(dir, "older.ckpt");
+  fs.writeFileSync(olderFile, encodeCheckpoint(older, [...decoded.tensors.values()]));
+  const target = createSupernet(microConfig(0.1), 5);
+  const restored = restoreCheckpoint(olderFile, target, createTrainerState(config));
+  assert.equal(restored.provenance, undefined);
+  assert.deepEqual(target.params["enc.0.fc1.w"].dataSync(), model.params["enc.0.fc1.w"].dataSync());
+});
+
+after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,12 +1,17 @@
 /**
  * Saving and resuming supernet training: shared weights, Adam moments, the update count, the
- * RNG state, the space and configs, and which tokenizer the vocabulary belongs to. Loading checks
- * everything (format, checksum, config, every tensor's shape) before it touches a weight, so a
- * mismatched or damaged file is an error, never a silent partial load.
+ * RNG state, the space and configs, and which tokenizer the vocabulary belongs to, plus what
+ * made it (provenance, seed, arch sampler) so a later run can tell whether it would have made the
+ * same checkpoint. Loading checks everything (format, checksum, config, every tensor's shape)
+ * before it touches a weight, so a mismatched or damaged file is an error, never a silent
+ * partial load. Provenance is not checked on load: resuming is legitimate across revisions, and
+ * checkpoints from before it was recorded still load; `restoreOrTrain` is where it decides reuse.
  */
 import * as fs from "fs";
 import * as tf from "@tensorflow/tfjs";
+import { currentPreset } from "../../config/preset";
 import { atomicWriteFile } from "../../util/atomic-write";
+import { Provenance, currentProvenance } from "../../util/provenance";
 import { Rng, RngState } from "../../util/rng";
 import type { SupernetConfig } from "../../supernet/config";
 import type { WeightSharingModel } from "../../supernet/supernet";
@@ -26,10 +31,26 @@ export interface CheckpointMeta {
   /** Options of model variants (e.g. Mixture-of-Supernets experts and router); null for a plain supernet. */
   readonly modelOptions?: unknown;
   readonly savedAt: string;
+  /** Code revision, dirty flag, backend and preset that made it (the preset lives here); absent in older checkpoints. */
+  readonly provenance?: Provenance;
+  /** Training seed (arch sampling, dropout, batch order), equal to `trainConfig.seed`; absent in older checkpoints. */
+  readonly seed?: number;
+  /** Registry name of the arch sampler that trained it; null or absent when the saver did not say. */
+  readonly sampler?: string | null;
 }
 
-/** Writes a checkpoint atomically. */
-export function saveCheckpoint(file: string, model: WeightSharingModel, state: TrainerState, trainConfig: TrainConfig, tokenizer: CheckpointMeta["tokenizer"]): void {
+/** What `saveCheckpoint` records beyond the model and trainer state. */
+export interface SaveCheckpointOptions {
+  /** Registry name of the arch sampler used; without it the checkpoint is never reused by `restoreOrTrain`. */
+  readonly sampler?: string | null;
+  /** Preset the run belongs to; default `currentPreset()`. */
+  readonly preset?: string | null;
+  /** Provenance to record; default `currentProvenance(preset)` (tests inject one). */
+  readonly provenance?: Provenance;
+}
+
+/** Writes a checkpoint atomically, with its provenance, seed and sampler. */
+export function saveCheckpoint(file: string, model: WeightSharingModel, state: TrainerState, trainConfig: TrainConfig, tokenizer: CheckpointMeta["tokenizer"], options: SaveCheckpointOptions = {}): void {
   const tensors: StoredTensor[] = [];
   for (const [name, v] of Object.entries(model.params)) tensors.push({ name: `param/${name}`, shape: v.shape, values: v.dataSync() as Float32Array });
   for (const [name, m] of state.adam.m) tensors.push({ name: `adam.m/${name}`, shape: m.shape, values: m.dataSync() as Float32Array });
@@ -44,6 +65,9 @@ export function saveCheckpoint(file: string, model: WeightSharingModel, state: T
     adamSteps: Object.fromEntries(state.adam.steps),
     modelOptions: model.options ?? null,
     savedAt: new Date().toISOString(),
+    provenance: options.provenance ?? currentProvenance(options.preset === undefined ? currentPreset() : options.preset),
+    seed: trainConfig.seed,
+    sampler: options.sampler ?? null,
   };
   atomicWriteFile(file, encodeCheckpoint(meta, tensors));
 }
@@ -71,9 +95,9 @@ export function checkWeightShapes(file: string, tensors: Map<string, StoredTenso
   }
 }
 
-/** Restores weights and trainer state from a checkpoint into an existing model and state (validated first). */
-export function restoreCheckpoint(file: string, model: WeightSharingModel, state: TrainerState): CheckpointMeta {
-  const { meta, tensors } = readCheckpoint(file);
+/** Restores weights and trainer state from a checkpoint (or its contents already read from `file`) into an existing model and state, validated first. */
+export function restoreCheckpoint(file: string, model: WeightSharingModel, state: TrainerState, contents: ReturnType<typeof readCheckpoint> = readCheckpoint(file)): CheckpointMeta {
+  const { meta, tensors } = contents;
   if (meta.kind !== model.kind) throw new Error(`checkpoint ${file} holds a "${meta.kind}" model, not "${model.kind}"`);
   if (JSON.stringify(meta.supernetConfig) !== JSON.stringify(model.config)) {
     throw new Error(`checkpoint ${file} was made with another supernet config (space ${meta.supernetConfig.space.name}, vocab ${meta.supernetConfig.vocabSize}) than the model's (space ${model.config.space.name}, vocab ${model.config.vocabSize})`);
@@ -85,7 +109,10 @@ export function restoreCheckpoint(file: string, model: WeightSharingModel, state
   // Everything is checked: now assign.
   for (const [name, v] of Object.entries(model.params)) {
     const t = tensors.get(`param/${name}`) as StoredTensor;
-    v.assign(tf.tensor(t.values, t.shape as number[]));
+    // The variable takes over the data; the temporary's handle must still be released.
+    const value = tf.tensor(t.values, t.shape as number[]);
+    v.assign(value);
+    value.dispose();
   }
   for (const t of state.adam.m.values()) t.dispose();
   for (const t of state.adam.v.values()) t.dispose();
