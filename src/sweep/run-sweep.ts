@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { atomicWriteJson } from "../util/atomic-write";
-import { gitRevision } from "./git-revision";
+import { codeRevision } from "../util/provenance";
 import { SweepIdentity, sweepIdentity } from "./identity";
 import { SweepJob, jobFile, resultFile, sweepJobs } from "./jobs";
 import { WorkerExit, WorkerHandle, launchWorker, workerCommand } from "./launch-worker";
@@ -82,7 +82,7 @@ export async function runStandaloneSweep(spec: SweepSpec, options: SweepOptions)
   const queue = jobs.filter((job) => records[job.index] === null);
   const failures: SweepFailure[] = [];
   const running = new Map<string, Running>();
-  const revision = queue.length ? gitRevision(command.cwd) : null;
+  const revision = queue.length ? codeRevision(command.cwd).revision : null;
   const progress = () => onProgress?.({ done: records.filter((r) => r !== null).length, total: jobs.length, cached, running: running.size, failed: failures.length });
   const killAll = () => running.forEach((r) => r.handle.kill());
 
