@@ -6,3 +6,7 @@ export * from "./show-figure";
 export * from "./table";
 export * from "./published";
 export * from "./results";
+export * from "./machine";
+export * from "./markdown-format";
+export * from "./results-report";
+export * from "./write-results-report";
