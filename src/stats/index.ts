@@ -6,3 +6,4 @@ export { bootstrapCi, BOOTSTRAP_DEFAULTS } from "./bootstrap";
 export type { BootstrapOptions } from "./bootstrap";
 export { rankCorrelationWithCi } from "./rank-correlation";
 export type { RankCorrelation } from "./rank-correlation";
+export { kendallInterval, spearmanInterval, normalQuantile } from "./fisher-interval";
