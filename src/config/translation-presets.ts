@@ -25,8 +25,14 @@ export interface TranslationPreset {
   readonly standaloneUpdates: number;
   /** Updates of each supernet in a comparison of training methods (notebooks 02 and 04). */
   readonly comparisonUpdates: number;
-  /** Subnets trained from scratch as ground truth for rank correlation. */
+  /** Subnets trained from scratch as ground truth for rank correlation (HAT-style pick: largest, smallest, random). */
   readonly fixedSubnets: number;
+  /** Subnets of the stratified ground-truth design (notebooks 02 and 04; issue #12 asks for at least 24 on `small`). */
+  readonly groundTruthSubnets: number;
+  /** Seeds each ground-truth subnet is trained with; two measure whether the ground truth is stable. */
+  readonly groundTruthSeeds: readonly number[];
+  /** Updates of each ground-truth subnet. */
+  readonly groundTruthUpdates: number;
   /** Anchors of the interference probes (each gives maxChanges pairs). */
   readonly probeAnchors: number;
   /** Architecture search (notebook 05): measured archs the latency predictor is fitted on. */
@@ -43,9 +49,9 @@ export interface TranslationPreset {
 
 /** The translation presets (frozen). */
 export const translationPresets: Readonly<Record<PresetName, TranslationPreset>> = Object.freeze({
-  tiny: { space: "tiny", vocabSize: 1000, trainPairs: 3000, validPairs: 96, maxLen: 40, maxTokens: 1024, supernetUpdates: 60, standaloneUpdates: 40, comparisonUpdates: 30, fixedSubnets: 4, probeAnchors: 3, latencySamples: 40, searchPopulation: 10, searchIterations: 4, searchBatches: 1, lr: 3e-3, warmupUpdates: 10 },
-  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 200, maxLen: 64, maxTokens: 1024, supernetUpdates: 400, standaloneUpdates: 150, comparisonUpdates: 100, fixedSubnets: 6, probeAnchors: 6, latencySamples: 120, searchPopulation: 30, searchIterations: 8, searchBatches: 2, lr: 1.5e-3, warmupUpdates: 60 },
-  paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, comparisonUpdates: 40000, fixedSubnets: 20, probeAnchors: 32, latencySamples: 2000, searchPopulation: 125, searchIterations: 30, searchBatches: 8, lr: 1e-3, warmupUpdates: 4000 },
+  tiny: { space: "tiny", vocabSize: 1000, trainPairs: 3000, validPairs: 96, maxLen: 40, maxTokens: 1024, supernetUpdates: 60, standaloneUpdates: 40, comparisonUpdates: 30, fixedSubnets: 4, groundTruthSubnets: 12, groundTruthSeeds: [1, 2], groundTruthUpdates: 40, probeAnchors: 3, latencySamples: 40, searchPopulation: 10, searchIterations: 4, searchBatches: 1, lr: 3e-3, warmupUpdates: 10 },
+  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 200, maxLen: 64, maxTokens: 1024, supernetUpdates: 400, standaloneUpdates: 150, comparisonUpdates: 100, fixedSubnets: 6, groundTruthSubnets: 24, groundTruthSeeds: [1, 2], groundTruthUpdates: 200, probeAnchors: 6, latencySamples: 120, searchPopulation: 30, searchIterations: 8, searchBatches: 2, lr: 1.5e-3, warmupUpdates: 60 },
+  paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, comparisonUpdates: 40000, fixedSubnets: 20, groundTruthSubnets: 48, groundTruthSeeds: [1, 2], groundTruthUpdates: 40000, probeAnchors: 32, latencySamples: 2000, searchPopulation: 125, searchIterations: 30, searchBatches: 8, lr: 1e-3, warmupUpdates: 4000 },
 });
 
 /** Data options of a preset (for `loadTranslationData`). */

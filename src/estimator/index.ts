@@ -1,2 +1,4 @@
 export * from "./methods";
 export * from "./rank-agreement";
+export * from "./ground-truth";
+export * from "./ground-truth-spec";
