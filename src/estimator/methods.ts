@@ -5,6 +5,7 @@
  * the same data, schedule and number of updates.
  */
 import type { TranslationData } from "../data/translation-data";
+import type { AnchorRecord } from "../interference/anchor-history";
 import { magicA } from "../interference/magic-a";
 import { magicTSampler } from "../interference/magic-t";
 import { createMos } from "../mos/mos-supernet";
@@ -40,7 +41,8 @@ export interface TrainedMethod {
   readonly model: WeightSharingModel;
   readonly rows: MetricRow[];
   readonly state: TrainerState;
-  readonly anchors?: readonly { step: number; arch: string; devLoss: number }[];
+  /** MAGIC-A's anchor record: the initial anchor, then every offer (summarise with `anchorSummary`). */
+  readonly anchors?: readonly AnchorRecord[];
 }
 
 /** Trains one supernet with `method`. */

@@ -1,7 +1,10 @@
 /**
  * MAGIC-A (Xu et al., ICML 2022): align a sampled child's hidden states with an anchor child's,
  * so that shared operators see similar inputs and outputs (Observation 2) and interfere less.
- * The anchor is the best child found so far on dev; its states are computed once per update in
+ * The anchor is the best child seen on dev: each offered child and the current anchor are scored
+ * with the current weights on the same dev batches, so the comparison is fair even though both
+ * losses drift as the supernet trains, and the better one is the anchor from then on. Every offer
+ * is recorded (see anchor-history.ts). The anchor's states are computed once per update in
  * evaluation mode and enter the loss as constants (stop-gradient). The paper's exact loss is not
  * public; our choice, documented here: per-token cosine distance (1 - cos) between the layer
  * outputs of every layer both children have, over the first min(d_child, d_anchor) channels
@@ -16,6 +19,7 @@ import type { Arch } from "../space/types";
 import type { BatchTensors } from "../supernet/forward";
 import type { WeightSharingModel } from "../supernet/supernet";
 import type { LossHook } from "../train/trainer";
+import type { AnchorRecord } from "./anchor-history";
 
 /** MAGIC-A options. */
 export interface MagicAOptions {
@@ -53,20 +57,20 @@ export function hiddenDistance(x: tf.Tensor, y: tf.Tensor, mask: tf.Tensor2D, di
 export interface MagicA extends LossHook {
   readonly options: MagicAOptions;
   anchor(): Arch;
-  /** Evaluates `candidate` and the anchor on dev; the better one becomes (or stays) the anchor. Returns true on replacement. */
+  /** Scores `candidate` and the anchor with the current weights on the same dev batches; a strictly lower loss replaces the anchor. Returns true on replacement. */
   offerAnchor(model: WeightSharingModel, candidate: Arch, validBatches: readonly TranslationBatch[], step: number): boolean;
-  /** Anchor changes so far, as (step, arch, dev loss) rows. */
-  readonly history: { step: number; arch: string; devLoss: number }[];
+  /** The initial anchor (step 0), then one row per offer, replaced or not. */
+  readonly history: readonly AnchorRecord[];
 }
 
-/** A MAGIC-A hook starting from `initialAnchor` (the largest arch is a natural first anchor). */
+/** A MAGIC-A hook starting from `initialAnchor` (the largest arch, as before training nothing is known to be better). */
 export function magicA(initialAnchor: Arch, options: Partial<MagicAOptions> = {}): MagicA {
   const o: MagicAOptions = { ...magicADefaults, ...options };
   if (!(o.weight >= 0)) throw new Error(`magicA: weight must be >= 0; got ${o.weight}`);
   if (o.distance !== "cosine" && o.distance !== "mse") throw new Error(`magicA: distance must be "cosine" or "mse"; got "${o.distance}"`);
   let anchor = initialAnchor;
   let anchorStates: Map<string, tf.Tensor> | null = null;
-  const history: { step: number; arch: string; devLoss: number }[] = [];
+  const history: AnchorRecord[] = [{ step: 0, kind: "initial", candidate: archKey(anchor), candidateLoss: NaN, anchor: archKey(anchor), anchorLoss: NaN, changed: false, arch: archKey(anchor) }];
   return {
     options: o,
     history,
@@ -93,14 +97,16 @@ export function magicA(initialAnchor: Arch, options: Partial<MagicAOptions> = {}
       anchorStates = null;
     },
     offerAnchor(model, candidate, validBatches, step) {
+      const candidateKey = archKey(candidate);
+      const anchorKey = archKey(anchor);
       const candidateLoss = evaluateLoss(model, candidate, validBatches).loss;
-      const anchorLoss = evaluateLoss(model, anchor, validBatches).loss;
-      if (candidateLoss < anchorLoss && archKey(candidate) !== archKey(anchor)) {
-        anchor = candidate;
-        history.push({ step, arch: archKey(candidate), devLoss: candidateLoss });
-        return true;
-      }
-      return false;
+      // The anchor offered to itself needs no second evaluation: same weights, same batches.
+      const anchorLoss = candidateKey === anchorKey ? candidateLoss : evaluateLoss(model, anchor, validBatches).loss;
+      // A diverged (NaN) anchor loses to any finite candidate; a NaN candidate never wins.
+      const changed = candidateLoss < anchorLoss || (Number.isNaN(anchorLoss) && Number.isFinite(candidateLoss));
+      if (changed) anchor = candidate;
+      history.push({ step, kind: "offer", candidate: candidateKey, candidateLoss, anchor: anchorKey, anchorLoss, changed, arch: changed ? candidateKey : anchorKey });
+      return changed;
     },
   };
 }
