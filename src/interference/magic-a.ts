@@ -57,7 +57,7 @@ export function hiddenDistance(x: tf.Tensor, y: tf.Tensor, mask: tf.Tensor2D, di
 export interface MagicA extends LossHook {
   readonly options: MagicAOptions;
   anchor(): Arch;
-  /** Scores `candidate` and the anchor with the current weights on the same dev batches; a strictly lower loss replaces the anchor. Returns true on replacement. */
+  /** Scores `candidate` and the anchor with the current weights on the same dev batches; a strictly lower loss (or any finite one against a diverged anchor) replaces it. Returns true on replacement. */
   offerAnchor(model: WeightSharingModel, candidate: Arch, validBatches: readonly TranslationBatch[], step: number): boolean;
   /** The initial anchor (step 0), then one row per offer, replaced or not. */
   readonly history: readonly AnchorRecord[];
