@@ -1,15 +1,17 @@
 /**
  * The supernet as an estimator: how well the ranking of subnets by inherited-weight validation
  * loss agrees with their ranking after training from scratch (Kendall tau-b and Spearman with
- * bootstrap intervals), and the gap between the two losses per subnet.
+ * 95% intervals on the Fisher z scale, Bonett & Wright 2000; see src/stats/fisher-interval.ts),
+ * and the gap between the two losses per subnet.
  */
 import type { TranslationData } from "../data/translation-data";
 import { evaluateSubnets, SubnetRow } from "../eval/subnet-table";
 import { archFromKey } from "../space/arch-key";
 import type { SweepRecord } from "../sweep/record";
-import { rankCorrelationWithCi } from "../stats/rank-correlation";
+import { kendallInterval, spearmanInterval } from "../stats/fisher-interval";
+import { kendallTauB } from "../stats/kendall";
+import { spearman } from "../stats/spearman";
 import type { WeightSharingModel } from "../supernet/supernet";
-import { Rng } from "../util/rng";
 
 /** One subnet's inherited and standalone losses. */
 export interface GapRow {
@@ -36,8 +38,19 @@ export function gapRows(model: WeightSharingModel, records: readonly SweepRecord
   });
 }
 
-/** Rank agreement between inherited and standalone losses, with 95% bootstrap intervals. */
-export function rankAgreement(rows: readonly GapRow[], seed = 1): { kendall: number; spearman: number; kendallCi: [number, number]; spearmanCi: [number, number]; n: number; meanGap: number } {
-  const r = rankCorrelationWithCi(rows.map((g) => g.inheritedLoss), rows.map((g) => g.standaloneLoss), { rng: new Rng(seed), samples: 1000 });
-  return { ...r, meanGap: rows.reduce((a, g) => a + g.gap, 0) / rows.length };
+/** Rank agreement between inherited and standalone losses, with 95% intervals; [-1, 1] (no information) below 5 subnets. */
+export function rankAgreement(rows: readonly GapRow[]): { kendall: number; spearman: number; kendallCi: [number, number]; spearmanCi: [number, number]; n: number; meanGap: number } {
+  const x = rows.map((g) => g.inheritedLoss);
+  const y = rows.map((g) => g.standaloneLoss);
+  const n = rows.length;
+  const kendall = kendallTauB(x, y);
+  const rho = spearman(x, y);
+  return {
+    kendall,
+    spearman: rho,
+    kendallCi: n >= 5 ? kendallInterval(kendall, n) : [-1, 1],
+    spearmanCi: n >= 4 ? spearmanInterval(rho, n) : [-1, 1],
+    n,
+    meanGap: rows.reduce((a, g) => a + g.gap, 0) / n,
+  };
 }
