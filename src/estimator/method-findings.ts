@@ -1,0 +1,38 @@
+/**
+ * What a comparison of supernet training methods shows, in words computed from the numbers: which
+ * method ranks subnets best, whether its interval separates from the others' (two methods whose
+ * intervals overlap are not told apart by this many subnets), and whether the ground truth is
+ * itself stable enough for any of it to count.
+ */
+import type { GroundTruthReliability } from "./ground-truth";
+
+/** One method's rank agreement with the ground truth. */
+export interface MethodAgreement {
+  readonly method: string;
+  readonly kendall: number;
+  readonly kendallCi: readonly [number, number];
+  readonly n: number;
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+const overlaps = (a: readonly [number, number], b: readonly [number, number]) => a[0] <= b[1] && b[0] <= a[1];
+
+/** Sentences on a method comparison: the ground truth's stability first, then the ranking of methods and which differences the intervals support. */
+export function methodComparisonFindings(rows: readonly MethodAgreement[], reliability: GroundTruthReliability | null, view: string): string[] {
+  if (rows.length === 0) throw new Error("methodComparisonFindings: rows must not be empty");
+  const out: string[] = [];
+  if (reliability && !reliability.reliable) {
+    out.push(`${view}: the ground truth's own seed-to-seed Kendall tau is ${fmt(reliability.kendall.estimate)} (not above ${reliability.threshold}), so no method's agreement with it is evidence; the numbers below are reported, not ranked.`);
+  }
+  const sorted = [...rows].filter((r) => Number.isFinite(r.kendall)).sort((a, b) => b.kendall - a.kendall);
+  if (sorted.length === 0) return [...out, `${view}: no method gave a finite Kendall tau.`];
+  const best = sorted[0];
+  const tied = sorted.slice(1).filter((r) => overlaps(r.kendallCi, best.kendallCi)).map((r) => r.method);
+  const below = sorted.slice(1).filter((r) => !overlaps(r.kendallCi, best.kendallCi)).map((r) => r.method);
+  out.push(`${view}: ${best.method} has the highest Kendall tau, ${fmt(best.kendall)} [${fmt(best.kendallCi[0])}, ${fmt(best.kendallCi[1])}] over n = ${best.n} subnets.`);
+  if (tied.length) out.push(`${view}: its interval overlaps those of ${tied.join(", ")}: with ${best.n} subnets these methods differ by less than their intervals and are not told apart.`);
+  if (below.length) out.push(`${view}: ${below.join(", ")} ${below.length === 1 ? "ranks" : "rank"} worse, with intervals that do not overlap ${best.method}'s.`);
+  const widths = rows.map((r) => r.kendallCi[1] - r.kendallCi[0]).filter(Number.isFinite);
+  if (widths.length) out.push(`${view}: interval widths are ${fmt(Math.min(...widths))}-${fmt(Math.max(...widths))}; differences smaller than that are noise at this n.`);
+  return out;
+}

@@ -1,0 +1,61 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { methodComparisonFindings } from "../../src/estimator/method-findings";
+import { groundTruthReliability, groundTruthRows, stratifiedArchs, designBalance } from "../../src/estimator/ground-truth";
+import { getSpace } from "../../src/space/presets";
+import type { SweepRecord } from "../../src/sweep/record";
+
+const rel = (tau: number) => ({ kendall: { estimate: tau, ci: [tau - 0.2, tau + 0.1] as [number, number], n: 24, level: 0.95 }, spearman: { estimate: tau, ci: [tau - 0.2, tau + 0.1] as [number, number], n: 24, level: 0.95 }, seeds: [1, 2] as const, reliable: tau > 0.7, threshold: 0.7, meanSeedDifference: 0.01 });
+
+test("overlapping intervals are reported as not told apart, separated ones as worse", () => {
+  const f = methodComparisonFindings([
+    { method: "uniform", kendall: 0.5, kendallCi: [0.3, 0.65], n: 24 },
+    { method: "sandwich", kendall: 0.6, kendallCi: [0.42, 0.74], n: 24 },
+    { method: "magic-t", kendall: 0.1, kendallCi: [-0.15, 0.33], n: 24 },
+  ], rel(0.8), "equal compute");
+  assert.match(f[0], /sandwich has the highest Kendall tau, 0.600 \[0.420, 0.740\] over n = 24/);
+  assert.match(f[1], /overlaps those of uniform: .* not told apart/);
+  assert.match(f[2], /magic-t ranks worse/);
+  assert.match(f[3], /widths are 0.320-0.480/);
+});
+
+test("an unreliable ground truth is said first", () => {
+  const f = methodComparisonFindings([{ method: "uniform", kendall: 0.5, kendallCi: [0.3, 0.65], n: 24 }], rel(0.4), "v");
+  assert.match(f[0], /seed-to-seed Kendall tau is 0.400 \(not above 0.7\), so no method's agreement with it is evidence/);
+});
+
+function records(lossesBySeed: number[][]): SweepRecord[] {
+  return lossesBySeed.flatMap((losses, s) => losses.map((l, a) => ({ job: { id: `a${a}-s${s + 1}`, index: a * 2 + s, arch: `arch${a}`, seed: s + 1 }, result: { arch: `arch${a}`, params: 100 * a, flops: 0, validLoss: l, perplexity: Math.exp(l), bleu: null } }) as unknown as SweepRecord));
+}
+
+test("ground-truth rows average seeds, and reliability is the seed-to-seed Kendall with its interval", () => {
+  const seed1 = [5, 4, 3, 2, 1, 0];
+  const seed2 = [5.1, 3.9, 3.2, 1.8, 1.1, 0.3];
+  const rows = groundTruthRows(records([seed1, seed2]));
+  assert.equal(rows.length, 6);
+  assert.deepEqual(rows[1].losses, [4, 3.9]);
+  assert.ok(Math.abs(rows[1].meanLoss - 3.95) < 1e-12);
+  const r = groundTruthReliability(rows);
+  assert.equal(r.kendall.estimate, 1);
+  assert.ok(r.reliable && r.kendall.ci[0] < 1 && r.kendall.ci[1] <= 1);
+  const swapped = groundTruthReliability(groundTruthRows(records([seed1, [0, 1, 2, 3, 4, 5]])));
+  assert.equal(swapped.kendall.estimate, -1);
+  assert.equal(swapped.reliable, false);
+  assert.throws(() => groundTruthReliability(groundTruthRows(records([seed1]))), /has 1 seed; every subnet needs at least 2/);
+});
+
+test("the stratified design fills every size stratum equally and balances every field's values", () => {
+  const space = getSpace("small");
+  const d = stratifiedArchs(space, 24, 11);
+  assert.equal(new Set(d.map((x) => x.key)).size, 24, "distinct subnets");
+  for (let b = 0; b < 6; b++) assert.equal(d.filter((x) => x.sizeBin === b).length, 4);
+  // Strata are ordered by size: every subnet of a stratum is no larger than the next stratum's largest.
+  for (let b = 0; b < 5; b++) assert.ok(Math.min(...d.filter((x) => x.sizeBin === b + 1).map((x) => x.params)) >= Math.min(...d.filter((x) => x.sizeBin === b).map((x) => x.params)));
+  const bal = designBalance(space, d.map((x) => x.arch));
+  for (const dim of new Set(bal.map((b) => b.dimension))) {
+    const counts = bal.filter((b) => b.dimension === dim).map((b) => b.count);
+    assert.ok(Math.max(...counts) - Math.min(...counts) <= Math.max(3, 0.25 * Math.max(...counts)), `${dim}: ${counts}`);
+  }
+  assert.deepEqual(stratifiedArchs(space, 24, 11).map((x) => x.key), d.map((x) => x.key), "deterministic in the seed");
+  assert.throws(() => stratifiedArchs(space, 24, 11, { sizeBins: 30 }), /sizeBins must be an integer in \[1, n = 24\]; got 30/);
+});
