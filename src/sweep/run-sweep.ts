@@ -55,7 +55,31 @@ function describeExit(exit: WorkerExit): string {
   return exit.signal ? `killed by ${exit.signal}` : exit.code === null ? "could not start" : `exit code ${exit.code}`;
 }
 
-function writeJobInput(id: SweepIdentity, job: SweepJob, revision: string | null): string {
+/** A sweep folder made ready to run: the identity, its jobs, and the records already finished. */
+export interface PreparedSweep {
+  readonly id: SweepIdentity;
+  readonly jobs: readonly SweepJob[];
+  /** Finished records by job index, null where the job still has to run. */
+  readonly records: (SweepRecord | null)[];
+  /** Jobs without a valid result, in job order. */
+  readonly pending: readonly SweepJob[];
+}
+
+/** Creates the sweep folder with its spec.json and reads which jobs are finished (shared by every backend). */
+export function prepareSweep(spec: SweepSpec, outDir: string): PreparedSweep {
+  const id = sweepIdentity(spec, path.resolve(outDir));
+  fs.mkdirSync(id.dir, { recursive: true });
+  atomicWriteJson(path.join(id.dir, "spec.json"), { hash: id.hash, spec: id.spec, settings: id.settings });
+  const jobs = sweepJobs(id.spec);
+  const records = jobs.map((job) => {
+    const check = readRecord(resultFile(id.dir, job), id.hash, job, id.spec.bleu);
+    return "record" in check ? check.record : null;
+  });
+  return { id, jobs, records, pending: jobs.filter((job) => records[job.index] === null) };
+}
+
+/** Writes the input file a worker reads for `job`; returns its path. */
+export function writeJobInput(id: SweepIdentity, job: SweepJob, revision: string | null): string {
   const file = jobFile(id.dir, job);
   const input: SweepJobInput = { format: jobInputFormat, specHash: id.hash, spec: id.spec, settings: id.settings, job, resultFile: resultFile(id.dir, job), gitRevision: revision };
   atomicWriteJson(file, input);
@@ -66,20 +90,13 @@ function writeJobInput(id: SweepIdentity, job: SweepJob, revision: string | null
 export async function runStandaloneSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepRecord[]> {
   const workers = options.workers ?? 2;
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`runStandaloneSweep: workers must be an integer >= 1; got ${workers}`);
-  const id = sweepIdentity(spec, path.resolve(options.outDir));
   const { signal, onProgress } = options;
   signal?.throwIfAborted();
   const command = workerCommand();
-  fs.mkdirSync(id.dir, { recursive: true });
-  atomicWriteJson(path.join(id.dir, "spec.json"), { hash: id.hash, spec: id.spec, settings: id.settings });
+  const { id, jobs, records, pending } = prepareSweep(spec, options.outDir);
   removeStaleTemps(id.dir);
-  const jobs = sweepJobs(id.spec);
-  const records: (SweepRecord | null)[] = jobs.map((job) => {
-    const check = readRecord(resultFile(id.dir, job), id.hash, job, id.spec.bleu);
-    return "record" in check ? check.record : null;
-  });
   const cached = records.filter((r) => r !== null).length;
-  const queue = jobs.filter((job) => records[job.index] === null);
+  const queue = [...pending];
   const failures: SweepFailure[] = [];
   const running = new Map<string, Running>();
   const revision = queue.length ? codeRevision(command.cwd).revision : null;
