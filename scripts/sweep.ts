@@ -1,7 +1,8 @@
 /**
  * `npm run sweep -- <spec.json> [--backend local|slurm] [--workers N] [--partition P]
  * [--time HH:MM:SS] [--gpus N] [--cpus N] [--mem 8G] [--max-concurrent K] [--sbatch-arg ARG]...
- * [--setup LINE]... [--supernet-backend NAME] [--out DIR] [--wait] [--poll SECONDS] [--status]`:
+ * [--setup LINE]... [--supernet-backend NAME] [--node PATH] [--out DIR] [--wait] [--poll SECONDS]
+ * [--status]`:
  * trains a standalone sweep (spec: src/sweep/spec.ts) in local worker processes, or submits it to
  * Slurm as one job array (and with --wait, waits for it). --status only reads the sweep folder.
  * Both backends share the folder under DIR (default out/, as the notebooks), so either one
@@ -26,10 +27,10 @@ export interface SweepArgs {
   readonly pollSeconds: number;
 }
 
-const usage = "usage: npm run sweep -- <spec.json> [--backend local|slurm] [--workers N] [--partition P] [--time HH:MM:SS] [--gpus N] [--cpus N] [--mem SIZE] [--max-concurrent K] [--sbatch-arg ARG]... [--setup LINE]... [--supernet-backend NAME] [--out DIR] [--wait] [--poll SECONDS] [--status]";
+const usage = "usage: npm run sweep -- <spec.json> [--backend local|slurm] [--workers N] [--partition P] [--time HH:MM:SS] [--gpus N] [--cpus N] [--mem SIZE] [--max-concurrent K] [--sbatch-arg ARG]... [--setup LINE]... [--supernet-backend NAME] [--node PATH] [--out DIR] [--wait] [--poll SECONDS] [--status]";
 const booleans = ["--wait", "--status"];
 const localFlags = ["--workers"];
-const slurmFlags = ["--partition", "--time", "--gpus", "--cpus", "--mem", "--max-concurrent", "--sbatch-arg", "--setup", "--supernet-backend", "--wait", "--poll"];
+const slurmFlags = ["--partition", "--time", "--gpus", "--cpus", "--mem", "--max-concurrent", "--sbatch-arg", "--setup", "--supernet-backend", "--node", "--wait", "--poll"];
 const valued = ["--backend", "--out", ...localFlags, ...slurmFlags.filter((f) => !booleans.includes(f))];
 
 function integer(flag: string, value: string, min: number): number {
@@ -39,7 +40,7 @@ function integer(flag: string, value: string, min: number): number {
 }
 
 // Option field -> the flag that sets it, so a bad value is reported under the flag the user typed.
-const flagOf: Record<string, string> = { partition: "--partition", time: "--time", gpus: "--gpus", cpusPerTask: "--cpus", mem: "--mem", maxConcurrent: "--max-concurrent", sbatchArgs: "--sbatch-arg", setup: "--setup", backend: "--supernet-backend" };
+const flagOf: Record<string, string> = { partition: "--partition", time: "--time", gpus: "--gpus", cpusPerTask: "--cpus", mem: "--mem", maxConcurrent: "--max-concurrent", sbatchArgs: "--sbatch-arg", setup: "--setup", backend: "--supernet-backend", node: "--node" };
 
 function checkSlurmFlags(slurm: SlurmOptions): void {
   try {
@@ -98,6 +99,7 @@ export function parseSweepArgs(argv: readonly string[]): SweepArgs {
       sbatchArgs: seen.get("--sbatch-arg"),
       setup: seen.get("--setup"),
       backend: one("--supernet-backend"),
+      node: one("--node"),
     }).filter(([, v]) => v !== undefined),
   );
   checkSlurmFlags(slurm);
