@@ -10,6 +10,7 @@ apt_packages=(
   jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook
   chromium fonts-dejavu-core
   libsword-utils sword-text-web sword-text-sparv
+  slurmctld slurmd slurm-client munge
 )
 missing=()
 for p in "${apt_packages[@]}"; do
