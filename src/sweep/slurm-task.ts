@@ -25,7 +25,7 @@ export async function runSlurmTask(tasksFile: string, index: number, env: NodeJS
   const dir = sweepDirOfTaskList(tasksFile);
   const finished = () => readRecord(resultFile(dir, job), list.specHash, job, list.bleu);
   if ("record" in finished()) return "finished already";
-  // Same audit line as a local launch, with the Slurm task and host in place of nothing.
+  // The launch log audits what was computed; a Slurm line names the task and host where a local one has none.
   const task = `${env.SLURM_ARRAY_JOB_ID ?? "-"}_${env.SLURM_ARRAY_TASK_ID ?? index}`;
   fs.appendFileSync(path.join(dir, "launches.log"), `${new Date().toISOString()} ${job.id} slurm ${task} ${os.hostname()} pid ${process.pid}\n`);
   await runWorkerJob(jobFile(dir, job));
