@@ -24,15 +24,17 @@ export interface GapRow {
 
 /** Inherited losses of the sweep's subnets under `model`, paired with their standalone losses (mean over seeds). */
 export function gapRows(model: WeightSharingModel, records: readonly SweepRecord[], data: TranslationData): GapRow[] {
+  const archs = [...new Set(records.map((r) => r.job.arch))];
+  return pairWithStandalone(evaluateSubnets(model, archs.map((k) => archFromKey(k, model.config.space)), data, { bleu: null }), records);
+}
+
+/** Inherited subnet rows (e.g. a part-way snapshot) paired with the sweep's standalone losses (mean over seeds); every row's arch must be in the sweep. */
+export function pairWithStandalone(inherited: readonly SubnetRow[], records: readonly SweepRecord[]): GapRow[] {
   const byArch = new Map<string, number[]>();
-  for (const r of records) {
-    if (!byArch.has(r.job.arch)) byArch.set(r.job.arch, []);
-    (byArch.get(r.job.arch) as number[]).push(r.result.validLoss);
-  }
-  const archs = [...byArch.keys()];
-  const inherited: SubnetRow[] = evaluateSubnets(model, archs.map((k) => archFromKey(k, model.config.space)), data, { bleu: null });
-  return inherited.map((row, i) => {
-    const losses = byArch.get(archs[i]) as number[];
+  for (const r of records) byArch.set(r.job.arch, [...(byArch.get(r.job.arch) ?? []), r.result.validLoss]);
+  return inherited.map((row) => {
+    const losses = byArch.get(row.arch);
+    if (!losses) throw new Error(`pairWithStandalone: subnet ${row.arch} has no standalone result in the sweep`);
     const standaloneLoss = losses.reduce((a, b) => a + b, 0) / losses.length;
     return { arch: row.arch, params: row.params, inheritedLoss: row.validLoss, standaloneLoss, gap: standaloneLoss - row.validLoss };
   });

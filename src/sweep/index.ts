@@ -11,3 +11,4 @@ export { arraySpec, slurmBatchScript } from "./slurm-script";
 export type { BatchScriptInput } from "./slurm-script";
 export type { SlurmTaskState } from "./slurm-queue";
 export type { SweepJobInput } from "./train-job";
+export * from "./shipped";
