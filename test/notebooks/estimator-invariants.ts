@@ -1,0 +1,103 @@
+/**
+ * Invariants of notebooks 02 and 04, the supernet-as-estimator studies: the ground truth has the
+ * preset's stratified design with every seed, reliability is computed over all of it, every method
+ * of a comparison made the same subnet training passes (equal compute), the equal-updates view is
+ * labelled with its own pass counts, MAGIC-A's anchor record starts at the largest subnet, collapsed
+ * MoS subnets reproduce the MoS logits, and published rows equal data/published.
+ */
+import assert from "node:assert/strict";
+import type { NotebookResultsFile } from "../../src/report/results";
+import { loadPublished } from "../../src/report/published";
+import { translationPresets } from "../../src/config/translation-presets";
+import { passesPerUpdate, MethodName, methodNames } from "../../src/estimator/methods";
+import { groundTruthSpec } from "../../src/estimator/ground-truth-spec";
+import { archKey, getSpace, largestArch } from "../../src/space/index";
+import type { PresetName } from "../../src/config/preset";
+
+type Row = Record<string, any>;
+const rowsOf = (r: NotebookResultsFile, key: string): Row[] => {
+  assert.ok(key in r.entries, `${r.notebook}: no entry "${key}"`);
+  return (r.entries[key] as { rows: Row[] }).rows;
+};
+
+function checkGroundTruth(r: NotebookResultsFile, subnets: number): void {
+  const preset = r.preset as PresetName;
+  const spec = groundTruthSpec(preset);
+  const gt = r.entries.groundTruth as Row;
+  assert.equal(gt.spec, spec.name);
+  assert.equal(gt.subnets, translationPresets[preset].groundTruthSubnets, "every subnet of the design has a result");
+  assert.equal(subnets, gt.subnets);
+  assert.deepEqual(gt.seeds, spec.seeds);
+  assert.ok(gt.seeds.length >= 2, "two seeds, so the ground truth's stability is measured");
+  assert.equal(typeof gt.source, "string");
+}
+
+/** Notebook 02: equal passes for the three models, collapse reproduces MoS, gap over the ground truth. */
+export function mixtureOfSupernetsInvariants(r: NotebookResultsFile): void {
+  const compute = rowsOf(r, "table.compute");
+  assert.equal(compute.length, 3);
+  const passes = new Set(compute.map((c) => c.subnetPasses));
+  assert.equal(passes.size, 1, `every model made the same subnet passes: ${[...passes]}`);
+  assert.equal(compute[0].subnetPasses, compute[0].updates * passesPerUpdate("sandwich"));
+  const gap = rowsOf(r, "table.gap");
+  assert.deepEqual(gap.map((g) => g.model), compute.map((c) => c.model));
+  checkGroundTruth(r, gap[0].subnets);
+  for (const g of gap) assert.equal(g.kendall.n, g.subnets);
+  const collapse = r.entries.collapse as { rows: Row[]; tolerance: number };
+  assert.ok(collapse.rows.length >= 2);
+  for (const c of collapse.rows) {
+    assert.ok(c.maxAbsDifference <= collapse.tolerance, `collapsed ${c.model} ${c.arch}: logits differ by ${c.maxAbsDifference}`);
+    assert.equal(c.collapsedWeights, c.hatSubnetWeights, `collapsed ${c.arch} has the HAT subnet's weight count`);
+    assert.equal(c.expertOrRouterWeights, 0);
+  }
+}
+
+/** Notebook 04: equal compute across methods, the labelled equal-updates view, reliability over the design, the anchor record, published rows. */
+export function rankCorrelationInvariants(r: NotebookResultsFile): void {
+  const preset = r.preset as PresetName;
+  const truth = rowsOf(r, "table.groundTruth");
+  checkGroundTruth(r, truth.length);
+  for (const t of truth) assert.ok(Number.isFinite(t.lossSeed1) && Number.isFinite(t.lossSeed2) && Math.abs(t.meanLoss - (t.lossSeed1 + t.lossSeed2) / 2) < 1e-9);
+  const reliability = r.entries.reliability as Row;
+  assert.equal(reliability.kendall.n, truth.length);
+  assert.equal(reliability.reliable, reliability.kendall.estimate > reliability.threshold);
+
+  const accounting = r.entries.accounting as { budgetPasses: number; methods: Row[] };
+  assert.equal(accounting.budgetPasses, 3 * translationPresets[preset].comparisonUpdates);
+  assert.deepEqual(accounting.methods.map((m) => m.method), [...methodNames]);
+  for (const m of accounting.methods) {
+    const ppu = passesPerUpdate(m.method as MethodName);
+    assert.equal(m.trainPasses, m.updates * ppu, `${m.method}: passes = updates x subnets per update`);
+    assert.ok(m.trainPasses <= accounting.budgetPasses && m.trainPasses > accounting.budgetPasses - ppu, `${m.method}: ${m.trainPasses} passes for a budget of ${accounting.budgetPasses}`);
+    assert.ok(m.forwardPasses >= (m.method === "magic-t+a" ? m.updates : 0));
+  }
+  const equalCompute = rowsOf(r, "table.equalCompute");
+  assert.deepEqual(equalCompute.map((e) => e.trainPasses), accounting.methods.map((m) => m.trainPasses));
+  for (const e of equalCompute) {
+    assert.equal(e.kendall.n, truth.length);
+    assert.ok(Math.abs(e.kendallWidth - (e.kendall.ci[1] - e.kendall.ci[0])) < 1e-12, "the interval width shown is the interval's");
+  }
+  const equalUpdates = rowsOf(r, "table.equalUpdates");
+  for (const e of equalUpdates) assert.equal(e.trainPasses, e.updates * passesPerUpdate(e.method as MethodName), `${e.method}: the equal-updates view shows its own passes`);
+
+  const anchor = r.entries.anchor as { summary: Row; history: Row[] };
+  const largest = archKey(largestArch(getSpace(translationPresets[preset].space)));
+  assert.equal(anchor.history[0].kind, "initial");
+  assert.equal(anchor.history[0].arch, largest, "the anchor starts at the largest subnet");
+  assert.equal(anchor.summary.offers, anchor.history.length - 1);
+  assert.equal(anchor.summary.changes, anchor.history.filter((h) => h.changed).length);
+
+  const published = rowsOf(r, "table.published");
+  const source = loadPublished("magic_kendall_secondary.csv");
+  assert.equal(published.length, source.length);
+  published.forEach((row, i) => {
+    assert.equal(String(row.kendall), String(source[i].kendall_tau), `published row ${i}: kendall`);
+    assert.equal(row.source, source[i].source);
+  });
+}
+
+/** Invariants by notebook name. */
+export const estimatorInvariants: Record<string, (r: NotebookResultsFile) => void> = {
+  "02-mixture-of-supernets": mixtureOfSupernetsInvariants,
+  "04-rank-correlation": rankCorrelationInvariants,
+};
