@@ -6,3 +6,4 @@ export * from "./translation-data";
 export * from "./tokenizer/index";
 export type { VersePair } from "./prepare/bible";
 export type { LabelledSentence } from "./prepare/sentiment";
+export * from "./bert/index";
