@@ -7,3 +7,9 @@ export { IGNORE_LABEL, maskingDefaults, maskTokens, numToMask } from "./mask-tok
 export type { MaskedLmBatch, MaskedLmBatchOptions } from "./masked-lm-batches";
 export { maskedLmBatches } from "./masked-lm-batches";
 export { maskedLmLoss } from "./masked-lm-loss";
+export type { SentenceExample, SentencePairExample, TaskSource, TextTask, MajorityBaseline, TaskDescription } from "./text-task";
+export { classCounts, majorityBaseline, describeTask } from "./text-task";
+export { sentimentSources, sentimentLabelNames, sentimentTask, crossDomainSentimentTask } from "./sentiment-tasks";
+export { loadBrownDocuments, brownGenres } from "./brown-documents";
+export type { BrownTaskOptions } from "./brown-tasks";
+export { brownTaskDefaults, nextSentenceLabelNames, brownGenreTask, brownNextSentenceTask, nextSentencePairs } from "./brown-tasks";
