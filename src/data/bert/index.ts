@@ -13,3 +13,7 @@ export { sentimentSources, sentimentLabelNames, sentimentTask, crossDomainSentim
 export { loadBrownDocuments, brownGenres } from "./brown-documents";
 export type { BrownTaskOptions } from "./brown-tasks";
 export { brownTaskDefaults, nextSentenceLabelNames, brownGenreTask, brownNextSentenceTask, nextSentencePairs } from "./brown-tasks";
+export type { EncodedExample } from "./encode-examples";
+export { encodeSentences, encodeExamples } from "./encode-examples";
+export type { ClassificationBatch } from "./collate-classification";
+export { collateClassification } from "./collate-classification";
