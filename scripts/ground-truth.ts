@@ -7,6 +7,7 @@
  * `--pack-only` packs a sweep that finished earlier (e.g. a Slurm array submitted without --wait).
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { parsePreset, PresetName } from "../src/config/preset";
 import { atomicWriteJson } from "../src/util/atomic-write";
@@ -48,6 +49,9 @@ function main(): number {
     return 0;
   }
   const manifest = packSweepArtifact(spec, outDir, `npm run ground-truth -- --preset ${preset}`);
+  // A resume point kept in the repository is superseded by the packed artifact: drop it.
+  const inProgress = path.join(projectRoot, "data", "artifacts", "in-progress");
+  if (path.resolve(status.dir).startsWith(inProgress + path.sep)) fs.rmSync(status.dir, { recursive: true, force: true });
   console.log(`ground truth ${preset}: packed ${manifest.jobs} results (${(manifest.jobSeconds / 3600).toFixed(2)} h of training, revision ${manifest.revisions.map((r) => (r ?? "none").slice(0, 7)).join(", ")}) into data/artifacts/sweeps/${spec.name}-${manifest.specHash.slice(0, 8)}`);
   return 0;
 }
