@@ -22,5 +22,5 @@ export { Rng } from "./util/rng";
 export { outputDir, preparedDir, projectRoot } from "./util/paths";
 export { atomicWriteFile, atomicWriteJson } from "./util/atomic-write";
 export type { RngState } from "./util/rng";
-export { currentProvenance, codeRevision, revisionLabel, provenanceMismatch, configHash } from "./util/provenance";
+export { currentProvenance, codeRevision, revisionLabel, provenanceMismatch } from "./util/provenance";
 export type { Provenance } from "./util/provenance";

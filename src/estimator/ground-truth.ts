@@ -79,11 +79,11 @@ export function stratifiedArchs(space: SearchSpace, n: number, seed: number, opt
   if (!Number.isInteger(bins) || bins < 1 || bins > n) throw new Error(`stratifiedArchs: sizeBins must be an integer in [1, n = ${n}]; got ${bins}`);
   if (!Number.isInteger(poolSize) || poolSize < n) throw new Error(`stratifiedArchs: pool must be an integer >= n = ${n}; got ${poolSize}`);
   const rng = new Rng(seed);
-  const seen = new Map<string, { arch: Arch; params: number }>();
+  const seen = new Map<string, { arch: Arch; params: number; values: Map<string, number[]> }>();
   for (let tries = 0; seen.size < poolSize && tries < 20 * poolSize; tries++) {
     const arch = sampleArch(space, rng);
     const key = archKey(arch);
-    if (!seen.has(key)) seen.set(key, { arch, params: archParams(space, arch, 1, { includeEmbeddings: false }) });
+    if (!seen.has(key)) seen.set(key, { arch, params: archParams(space, arch, 1, { includeEmbeddings: false }), values: fieldValues(space, arch) });
   }
   if (seen.size < n) throw new Error(`stratifiedArchs: space ${space.name} has only ${seen.size} distinct subnets found, fewer than n = ${n}`);
   // Equal-count strata of the pool by size (ties broken by key, so the cut is deterministic).
@@ -102,7 +102,7 @@ export function stratifiedArchs(space: SearchSpace, n: number, seed: number, opt
       for (const cand of strata[b]) {
         if (taken.has(cand.key)) continue;
         // Every field weighs the same (depth as much as per-layer widths): rare values first.
-        const cost = balanceCost(fieldValues(space, cand.arch), counts);
+        const cost = balanceCost(cand.values, counts);
         if (cost < bestCost - 1e-12) {
           best = cand;
           bestCost = cost;
@@ -110,7 +110,7 @@ export function stratifiedArchs(space: SearchSpace, n: number, seed: number, opt
       }
       if (!best) throw new Error(`stratifiedArchs: size stratum ${b} ran out of distinct subnets; lower n or sizeBins`);
       taken.add(best.key);
-      for (const [dim, vs] of fieldValues(space, best.arch)) {
+      for (const [dim, vs] of best.values) {
         const m = counts.get(dim) ?? new Map<number, number>();
         for (const v of vs) m.set(v, (m.get(v) ?? 0) + 1);
         counts.set(dim, m);

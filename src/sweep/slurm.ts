@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { atomicWriteFile } from "../util/atomic-write";
-import { gitRevision } from "./git-revision";
+import { codeRevision } from "../util/provenance";
 import { SweepIdentity, sweepIdentity } from "./identity";
 import { SweepJob, jobFile, resultFile, sweepJobs } from "./jobs";
 import { workerCommand } from "./launch-worker";
@@ -125,7 +125,7 @@ export function submitSlurmSweep(spec: SweepSpec, options: SlurmSweepOptions): S
   if (submitted.length === 0) return { ...result, jobId: null, array: null, script: null };
 
   const { root, entry } = taskCommand();
-  const revision = gitRevision(root);
+  const revision = codeRevision(root).revision;
   for (const job of submitted) writeJobInput(id, job, revision);
   const tasksFile = writeTaskList(id.dir, { format: taskListFormat, specHash: id.hash, bleu: id.spec.bleu, jobs });
   const indices = submitted.map((job) => job.index);

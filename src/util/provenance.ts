@@ -6,7 +6,6 @@
 import { execFileSync } from "child_process";
 import * as tf from "@tensorflow/tfjs";
 import { projectRoot } from "./paths";
-import { sha256 } from "./atomic-write";
 
 /** Where and how something was produced. */
 export interface Provenance {
@@ -69,15 +68,4 @@ export function provenanceMismatch(stored: Partial<Provenance> | undefined | nul
   if (stored.backend !== current.backend) return `it was made on backend ${stored.backend}, this run uses ${current.backend}`;
   if (stored.preset !== current.preset) return `it was made for preset ${stored.preset}, this run is ${current.preset}`;
   return null;
-}
-
-/** The hex SHA-256 of a value's JSON with keys sorted at every depth (equal values hash equally). */
-export function configHash(value: unknown): string {
-  return sha256(
-    JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-    }),
-  );
 }
