@@ -10,7 +10,7 @@ import type { TranslationBatch } from "../src/data/batching";
 import { getSpace } from "../src/space/presets";
 import { largestArch } from "../src/space/named-archs";
 import { archSparsity } from "../src/space/params";
-import type { Arch } from "../src/space/types";
+import type { Arch, ArchPart } from "../src/space/types";
 import { makeSupernetConfig } from "../src/supernet/config";
 import { disposeParams } from "../src/supernet/params";
 import { createSupernet } from "../src/supernet/supernet";
@@ -33,8 +33,8 @@ export function measureMoeStep(vocabSize: number, batches: readonly TranslationB
   const denseSpace = getSpace("small");
   const moeSpace = getSpace("small-moe");
   const dense = largestArch(denseSpace);
-  const withExperts = (p: Arch["encoder"] | Arch["decoder"]) => ({ ...p, numExperts: p.ffnDim.map(() => experts), topK: p.ffnDim.map(() => 1), expertFfnDim: p.ffnDim.map((f) => new Array(experts - 1).fill(f)) });
-  const moeArch = { encoder: withExperts(dense.encoder), decoder: withExperts(dense.decoder) } as Arch;
+  const withExperts = (p: ArchPart) => ({ ...p, numExperts: p.ffnDim.map(() => experts), topK: p.ffnDim.map(() => 1), expertFfnDim: p.ffnDim.map((f) => new Array(experts - 1).fill(f)) });
+  const moeArch = { encoder: withExperts(dense.encoder), decoder: withExperts(dense.decoder!) } as Arch;
   const runs = [
     { model: createSupernet(makeSupernetConfig(denseSpace, vocabSize), seed), arch: dense, total: 0 },
     { model: createSupernet(makeSupernetConfig(moeSpace, vocabSize), seed), arch: moeArch, total: 0 },

@@ -75,7 +75,7 @@ export interface ThroughputResult {
 export function archDropoutRates(space: SearchSpace, arch: Arch, rates: { dropout: number; attentionDropout: number; activationDropout: number }) {
   return {
     encoder: scaledRate(rates.dropout, arch.encoder.embedDim, Math.max(...space.encoder.embedDim)),
-    decoder: scaledRate(rates.dropout, arch.decoder.embedDim, Math.max(...space.decoder.embedDim)),
+    decoder: arch.decoder && space.decoder ? scaledRate(rates.dropout, arch.decoder.embedDim, Math.max(...space.decoder.embedDim)) : 0,
     attentionDropout: rates.attentionDropout,
     activationDropout: rates.activationDropout,
   };

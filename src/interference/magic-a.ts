@@ -34,7 +34,7 @@ export const magicADefaults: MagicAOptions = Object.freeze({ weight: 0.5, distan
 /** Layer-output names both archs have, with the mask side they live on. */
 export function alignedLayers(a: Arch, b: Arch): { name: string; side: "src" | "tgt" }[] {
   const enc = Math.min(a.encoder.numLayers, b.encoder.numLayers);
-  const dec = Math.min(a.decoder.numLayers, b.decoder.numLayers);
+  const dec = Math.min(a.decoder?.numLayers ?? 0, b.decoder?.numLayers ?? 0);
   return [
     ...Array.from({ length: enc }, (_, l) => ({ name: `enc.${l}.out`, side: "src" as const })),
     ...Array.from({ length: dec }, (_, l) => ({ name: `dec.${l}.out`, side: "tgt" as const })),

@@ -4,7 +4,7 @@
  * its input and output. Probes address operators by these names, e.g. "encoder.layer[1].ffn".
  */
 import { layerOperatorOrder } from "../space/differing-operators";
-import { maxChoice, parts, spaceDimensions } from "../space/schema";
+import { maxChoice, spaceDimensions, spaceParts } from "../space/schema";
 import type { Arch, Part, SearchSpace } from "../space/types";
 
 /** One operator of the supernet. */
@@ -25,13 +25,14 @@ const ffnWeights = (prefix: string) => [`${prefix}.fc1.w`, `${prefix}.fc1.b`, `$
 
 /** Plain weights of a layer's FFN: the dense FFN (expert 0) and, in a mixture-of-experts part, experts 1.. and the token router. */
 export function ffnOperatorWeights(space: SearchSpace, part: Part, prefix: string): string[] {
-  if (!space[part].numExperts) return ffnWeights(prefix);
+  if (!space[part]?.numExperts) return ffnWeights(prefix);
   const experts = maxChoice(space, part, "numExperts");
   return [...ffnWeights(prefix), ...Array.from({ length: experts - 1 }, (_, i) => ffnWeights(`${prefix}.experts.${i + 1}`)).flat(), `${prefix}.router.w`, `${prefix}.router.b`];
 }
 
 /** Every operator of the space's largest supernet, derived from the schema's operators per part. */
 export function operatorCatalog(space: SearchSpace): OperatorInfo[] {
+  const parts = spaceParts(space);
   const ops: OperatorInfo[] = parts.map((part) => ({ name: `${part}.embedding`, part, layer: null, kind: "embedding" as const, weights: ["embed"], input: null, output: null }));
   for (const part of parts) {
     const kinds = layerOperatorOrder.filter((op) => spaceDimensions(space, part).some((d) => d.scope !== "part" && d.operator === op)) as ("selfAttn" | "crossAttn" | "ffn")[];
@@ -58,7 +59,7 @@ export function getOperator(space: SearchSpace, name: string): OperatorInfo {
 /** True when `arch` uses the operator. */
 export function usesOperator(arch: Arch, op: OperatorInfo): boolean {
   if (op.layer === null) return true;
-  return op.layer < (op.part === "encoder" ? arch.encoder.numLayers : arch.decoder.numLayers);
+  return op.layer < (arch[op.part]?.numLayers ?? 0);
 }
 
 /** The operators both archs use (their shared operators). */

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { mixExperts, sliceBlock, sliceVector } from "../ops/index";
-import type { Arch, SearchSpace } from "../space/types";
+import type { Arch, ArchPart, SearchSpace } from "../space/types";
 import type { Weights } from "../supernet/params";
 import type { MosOptions } from "./config";
 import { FfnMatrix, expertName, ffnMatrices } from "./params";
@@ -22,7 +22,7 @@ export interface ActiveFfnLayer {
 
 /** The FFN layers an arch uses, e.g. enc.0, enc.1, dec.0, with their widths. */
 export function activeFfnLayers(arch: Arch): ActiveFfnLayer[] {
-  const part = (prefix: string, p: Arch["encoder"] | Arch["decoder"]) => p.ffnDim.slice(0, p.numLayers).map((ffnDim, l) => ({ layer: `${prefix}.${l}`, embedDim: p.embedDim, ffnDim }));
+  const part = (prefix: string, p: ArchPart | undefined) => (p ? p.ffnDim.slice(0, p.numLayers).map((ffnDim, l) => ({ layer: `${prefix}.${l}`, embedDim: p.embedDim, ffnDim })) : []);
   return [...part("enc", arch.encoder), ...part("dec", arch.decoder)];
 }
 

@@ -22,7 +22,7 @@ export type FfnMatrix = (typeof ffnMatrices)[number];
 /** Names of the FFN layers that get experts, e.g. "enc.0", "dec.2". */
 export function ffnLayers(config: SupernetConfig): string[] {
   const enc = Array.from({ length: Math.max(...config.space.encoder.numLayers) }, (_, l) => `enc.${l}`);
-  const dec = Array.from({ length: Math.max(...config.space.decoder.numLayers) }, (_, l) => `dec.${l}`);
+  const dec = Array.from({ length: config.space.decoder ? Math.max(...config.space.decoder.numLayers) : 0 }, (_, l) => `dec.${l}`);
   return [...enc, ...dec];
 }
 

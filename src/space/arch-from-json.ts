@@ -49,5 +49,5 @@ export function copyArch(arch: Arch): Arch {
     }
     return out;
   };
-  return { encoder: copy("encoder"), decoder: copy("decoder") } as unknown as Arch;
+  return (arch.decoder === undefined ? { encoder: copy("encoder") } : { encoder: copy("encoder"), decoder: copy("decoder") }) as unknown as Arch;
 }

@@ -4,10 +4,10 @@
  * schema: per part its letter, the part-scoped values joined by "x", then in brackets each
  * per-layer dimension's values (comma-separated), dimensions separated by "|"; a per-expert
  * dimension lists each layer's experts joined by "/". A dense arch reads
- * `e256x3[512,512,512|4,4,4]-d256x1[1024|4|4|2]`; a mixture-of-experts one appends
+ * `e256x3[512,512,512|4,4,4]-d256x1[1024|4|4|2]` (an encoder-only arch: the `e` part alone); a mixture-of-experts one appends
  * `|numExperts|topK|expertFfnDim`, e.g. `...[512,256|4,4|2,1|1,1|1024,]`.
  */
-import { Dimension, dimensionValue, parts, schema, spaceDimensions } from "./schema";
+import { Dimension, archParts, dimensionValue, schema, spaceDimensions, spaceParts } from "./schema";
 import type { Arch, Part, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
@@ -20,7 +20,7 @@ function archDimensions(arch: Arch, part: Part): Dimension[] {
 
 /** A stable compact id; equal archs give equal keys and vice versa. */
 export function archKey(arch: Arch): string {
-  return parts
+  return archParts(arch)
     .map((part) => {
       const dims = archDimensions(arch, part);
       const scalars = dims.filter((d) => d.scope === "part").map((d) => dimensionValue(arch, d));
@@ -44,7 +44,8 @@ export function archFromKey(key: string, space: SearchSpace): Arch {
     throw new Error(`archFromKey: "${key}" is not an arch key of space "${space.name}" (${why}); keys look like "e64x2[128,128|4,4]-d64x1[128|4|4|2]"`);
   };
   const pieces = key.split("-");
-  if (pieces.length !== parts.length) fail(`expected ${parts.length} parts separated by "-"`);
+  const parts = spaceParts(space);
+  if (pieces.length !== parts.length) fail(`expected ${parts.length} part(s) separated by "-"`);
   const out: Record<string, Record<string, unknown>> = {};
   parts.forEach((part, p) => {
     const m = /^([a-z])([\d]+(?:x\d+)*)\[(.*)\]$/.exec(pieces[p]);

@@ -23,13 +23,19 @@ const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y)
 export function differingOperators(a: Arch, b: Arch): { count: number; operators: string[] } {
   const operators: string[] = [];
   for (const part of parts) {
-    const has = (d: Dimension) => (a[part] as unknown as Record<string, unknown>)[d.field] !== undefined || (b[part] as unknown as Record<string, unknown>)[d.field] !== undefined;
+    const pa = a[part];
+    const pb = b[part];
+    if (!pa || !pb) {
+      if (pa || pb) throw new Error(`differingOperators: one arch has a ${part} and the other not (encoder-only against encoder-decoder)`);
+      continue;
+    }
+    const has = (d: Dimension) => (pa as unknown as Record<string, unknown>)[d.field] !== undefined || (pb as unknown as Record<string, unknown>)[d.field] !== undefined;
     const dims = schema.filter((d) => d.part === part && has(d));
-    if (a[part].embedDim !== b[part].embedDim) operators.push(`${part}.embedding`);
+    if (pa.embedDim !== pb.embedDim) operators.push(`${part}.embedding`);
     const layerOps = layerOperatorOrder.filter((op) => dims.some((d) => d.scope !== "part" && d.operator === op));
-    const layers = Math.max(a[part].numLayers, b[part].numLayers);
+    const layers = Math.max(pa.numLayers, pb.numLayers);
     for (let i = 0; i < layers; i++) {
-      const both = i < a[part].numLayers && i < b[part].numLayers;
+      const both = i < pa.numLayers && i < pb.numLayers;
       const at = (arch: Arch, d: Dimension) => (dimensionValue(arch, d) as readonly unknown[] | undefined)?.[i];
       for (const op of layerOps) {
         const differs = !both || dims.some((d) => d.operator === op && d.scope !== "part" && !same(at(a, d), at(b, d)));

@@ -7,10 +7,11 @@
  * truncates the top-k pair away). HAT divides each feature by hand-written norms
  * (`hatFeatureNorms`, which differ from its space's maxima: FFN 2048 vs 3072, heads 6 vs 8); by
  * default each norm here is the largest choice of that field, so every feature lies in (0, 1]
- * and the largest arch maps to all ones, whatever the space.
+ * and the largest arch maps to all ones, whatever the space. An encoder-only (BERT) space keeps
+ * the encoder's features only (the first 4, and the encoder's expert features).
  */
-import { isMoeSpace, layerExperts, maxChoice } from "./schema";
-import type { Arch, Part, SearchSpace } from "./types";
+import { isEncoderOnly, isMoeSpace, layerExperts, maxChoice } from "./schema";
+import type { Arch, ArchPart, Part, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
 /** Names of HAT's 10 features, in order. */
@@ -30,17 +31,30 @@ export const featureNames: readonly string[] = Object.freeze([
 /** Names of AutoMoE's expert features, appended for spaces with mixture-of-experts layers. */
 export const expertFeatureNames: readonly string[] = Object.freeze(["meanEncExperts", "meanDecExperts", "meanEncExpertFfn", "meanDecExpertFfn", "meanEncTopK", "meanDecTopK"]);
 
-/** The feature names of a space: HAT's 10, plus the 6 expert features in a mixture-of-experts space. */
+/** The feature names of a space: HAT's 10, plus the 6 expert features in a mixture-of-experts space; the encoder's alone in an encoder-only space. */
 export function archFeatureNames(space: SearchSpace): readonly string[] {
-  return isMoeSpace(space) ? [...featureNames, ...expertFeatureNames] : featureNames;
+  const all = isMoeSpace(space) ? [...featureNames, ...expertFeatureNames] : featureNames;
+  return isEncoderOnly(space) ? all.filter((n) => /^enc|Enc/.test(n)) : all;
 }
 
-/** The largest choice of an optional field, or `dense` when the part does not declare it. */
+/** Keeps the entries of `values` (in the order of all features) that the space has. */
+function forSpace(space: SearchSpace, values: number[]): number[] {
+  const all = isMoeSpace(space) ? [...featureNames, ...expertFeatureNames] : featureNames;
+  const kept = new Set(archFeatureNames(space));
+  return values.filter((_, i) => kept.has(all[i]));
+}
+
+/** The largest choice of an optional field, or `dense` when the part does not declare it (1 for an absent part). */
 const maxOr = (space: SearchSpace, part: Part, field: "numExperts" | "topK" | "expertFfnDim", dense: number) =>
-  space[part][field] ? Math.max(maxChoice(space, part, field), field === "expertFfnDim" ? maxChoice(space, part, "ffnDim") : 0) : dense;
+  space[part] === undefined ? 1 : space[part]?.[field] ? Math.max(maxChoice(space, part, field), field === "expertFfnDim" ? maxChoice(space, part, "ffnDim") : 0) : dense;
 
 /** The divisor of each feature: the largest choice of the corresponding field. */
 export function featureNorms(space: SearchSpace): number[] {
+  if (isEncoderOnly(space)) {
+    const enc = [maxChoice(space, "encoder", "embedDim"), maxChoice(space, "encoder", "numLayers"), maxChoice(space, "encoder", "ffnDim"), maxChoice(space, "encoder", "numHeads")];
+    if (!isMoeSpace(space)) return enc;
+    return [...enc, maxOr(space, "encoder", "numExperts", 1), maxOr(space, "encoder", "expertFfnDim", maxChoice(space, "encoder", "ffnDim")), maxOr(space, "encoder", "topK", 1)];
+  }
   const hat = [
     maxChoice(space, "encoder", "embedDim"),
     maxChoice(space, "encoder", "numLayers"),
@@ -76,18 +90,22 @@ export function archFeatures(space: SearchSpace, arch: Arch, norms: readonly num
   }
   validateArch(space, arch);
   const { encoder: e, decoder: d } = arch;
-  const raw = [e.embedDim, e.numLayers, mean(e.ffnDim), mean(e.numHeads), d.embedDim, d.numLayers, mean(d.ffnDim), mean(d.selfHeads), mean(d.crossHeads), mean(d.crossLayers)];
-  if (names.length > featureNames.length) {
-    const experts = (part: Part) => mean(Array.from({ length: arch[part].numLayers }, (_, l) => layerExperts(arch, part, l)));
+  // An encoder-only arch has no decoder values; they are filled with 0 and dropped by forSpace.
+  const dec = d ? [d.embedDim, d.numLayers, mean(d.ffnDim), mean(d.selfHeads), mean(d.crossHeads), mean(d.crossLayers)] : [0, 0, 0, 0, 0, 0];
+  const raw = [e.embedDim, e.numLayers, mean(e.ffnDim), mean(e.numHeads), ...dec];
+  if (isMoeSpace(space)) {
+    const layers = (part: Part) => Array.from({ length: arch[part]?.numLayers ?? 0 }, (_, l) => l);
+    const experts = (part: Part) => mean(layers(part).map((l) => layerExperts(arch, part, l)));
     // Each layer's mean width over all its experts (expert 0's is ffnDim), then the mean over layers.
-    const widths = (part: Part) => mean(arch[part].ffnDim.map((w, l) => mean([w, ...(arch[part].expertFfnDim?.[l] ?? [])])));
-    const topK = (part: Part) => mean(Array.from({ length: arch[part].numLayers }, (_, l) => Math.min(arch[part].topK?.[l] ?? 1, layerExperts(arch, part, l))));
+    const widths = (part: Part) => mean(layers(part).map((l) => mean([(arch[part] as ArchPart).ffnDim[l], ...(arch[part]?.expertFfnDim?.[l] ?? [])])));
+    const topK = (part: Part) => mean(layers(part).map((l) => Math.min(arch[part]?.topK?.[l] ?? 1, layerExperts(arch, part, l))));
     raw.push(experts("encoder"), experts("decoder"), widths("encoder"), widths("decoder"), topK("encoder"), topK("decoder"));
   }
-  return raw.map((x, i) => x / norms[i]);
+  return forSpace(space, raw).map((x, i) => x / norms[i]);
 }
 
 function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
   let s = 0;
   for (const x of xs) s += x;
   return s / xs.length;

@@ -14,6 +14,7 @@
  *                 + 2·T·(c·S)·Q                       cross scores and AV over c·S keys
  *                 + T·2·D·f                           FFN
  *   output:         T·D·V                              tied output projection (includeEmbeddings)
+ * An encoder-only (BERT) arch has no decoder terms; its masked-LM head is S·e·V (tgtLen unused).
  * Embedding lookups and sinusoidal positions cost no multiply-adds.
  * A mixture-of-experts layer (AutoMoE) counts only the routed experts, as AutoMoE's profiler does:
  * its router (tokens·d·n) plus, per token, k = min(topK, n) experts of the layer's mean expert
@@ -50,7 +51,7 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
   }
   const Q = space.qkvDim;
   const e = arch.encoder.embedDim;
-  const D = arch.decoder.embedDim;
+  const dec = arch.decoder;
   // FFN multiply-adds of `tokens` tokens through layer l: routed experts only.
   const ffn = (part: "encoder" | "decoder", l: number, tokens: number, d: number) => {
     const { widths, k } = layerFfn(arch, part, l);
@@ -60,8 +61,14 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
   };
   let macs = 0;
   for (let l = 0; l < arch.encoder.numLayers; l++) macs += S * 4 * e * Q + 2 * S * S * Q + ffn("encoder", l, S, e);
-  for (let i = 0; i < arch.decoder.numLayers; i++) {
-    const keys = arch.decoder.crossLayers[i] * S;
+  if (!dec) {
+    // Encoder-only (BERT): the masked-LM head projects every position onto the vocabulary.
+    if (includeEmbeddings) macs += S * e * (V as number);
+    return 2 * macs;
+  }
+  const D = dec.embedDim;
+  for (let i = 0; i < dec.numLayers; i++) {
+    const keys = dec.crossLayers[i] * S;
     macs += T * 4 * D * Q + 2 * T * T * Q;
     macs += T * 2 * D * Q + 2 * keys * e * Q + 2 * T * keys * Q;
     macs += ffn("decoder", i, T, D);

@@ -11,7 +11,7 @@
  * grown expert list with random widths instead; with mutation the copied genes are resampled at
  * the mutation rate too, so both reach every width.
  */
-import { Dimension, buildArch, layerExperts, maxChoice, parts, spaceChoices, spaceDimensions } from "./schema";
+import { Dimension, archPart, buildArch, layerExperts, maxChoice, spaceChoices, spaceDimensions, spaceParts } from "./schema";
 import type { Arch, Part, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
@@ -37,7 +37,7 @@ export function geneSpecs(space: SearchSpace): readonly GeneSpec[] {
   const hit = cache.get(space);
   if (hit) return hit;
   const specs: GeneSpec[] = [];
-  for (const part of parts) {
+  for (const part of spaceParts(space)) {
     const dims = spaceDimensions(space, part);
     const maxLayers = maxChoice(space, part, "numLayers");
     const add = (d: Dimension, layer?: number, expert?: number) => {
@@ -60,15 +60,16 @@ export function geneSpecs(space: SearchSpace): readonly GeneSpec[] {
 /** Whether a gene changes the arch: scalars always, per-layer genes below numLayers, per-expert genes below the layer's numExperts. */
 export function isGeneActive(spec: GeneSpec, arch: Arch): boolean {
   if (spec.layer === undefined) return true;
-  if (spec.layer >= arch[spec.part].numLayers) return false;
+  if (spec.layer >= archPart(arch, spec.part, "genes").numLayers) return false;
   return spec.expert === undefined || spec.expert < layerExperts(arch, spec.part, spec.layer);
 }
 
 /** The value a gene holds for an arch: its own, or for an inactive gene a copy of the last active one. */
 function geneValue(arch: Arch, spec: GeneSpec): number {
-  const p = arch[spec.part] as unknown as Record<string, number | number[] | number[][]>;
+  const part = archPart(arch, spec.part, "genes");
+  const p = part as unknown as Record<string, number | number[] | number[][]>;
   if (spec.layer === undefined) return p[spec.field] as number;
-  const layer = Math.min(spec.layer, arch[spec.part].numLayers - 1);
+  const layer = Math.min(spec.layer, part.numLayers - 1);
   if (spec.expert === undefined) return (p[spec.field] as number[])[layer];
   // Experts 1.. of a layer; with none, copy expert 0's width (ffnDim), the layer's last active expert.
   const widths = (p[spec.field] as number[][])[layer];
@@ -115,7 +116,7 @@ function geneIndex(space: SearchSpace): (part: Part, field: string, layer?: numb
     firstGene.set(space, first);
   }
   const starts = first;
-  const slots = (part: Part) => (space[part].numExperts ? maxChoice(space, part, "numExperts") - 1 : 0);
+  const slots = (part: Part) => (space[part]?.numExperts ? maxChoice(space, part, "numExperts") - 1 : 0);
   return (part, field, layer, expert) => (starts.get(`${part}.${field}`) as number) + (layer === undefined ? 0 : expert === undefined ? layer : layer * slots(part) + expert - 1);
 }
 

@@ -4,7 +4,7 @@
  * entries past the layer count; it writes arbitrary attention as -1, 1, 2 for "the last 1, 2, 3
  * encoder layers". Converting here keeps HAT's conventions out of the rest of the library.
  */
-import { dimensionValue, parts, schema } from "./schema";
+import { archPart, decoderOf, dimensionValue, parts, schema, spacePart } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 import { describe, validateArch } from "./validate-arch";
 
@@ -30,6 +30,7 @@ const fromHat = (field: string, v: number) => (field === "crossLayers" ? crossLa
 /** Convert and validate a HAT subtransformer config (keys as in HAT's yml files, derived from the schema). */
 export function archFromHatConfig(config: object, space: SearchSpace): Arch {
   const c = config as Record<string, unknown>;
+  spacePart(space, "decoder", "archFromHatConfig (HAT configs describe encoder-decoders)");
   const out: Record<string, Record<string, number | number[]>> = { encoder: {}, decoder: {} };
   for (const part of parts) {
     const dims = schema.filter((d) => d.part === part && d.hatKey !== undefined);
@@ -52,8 +53,9 @@ export function archFromHatConfig(config: object, space: SearchSpace): Arch {
 /** An arch as a HAT subtransformer config (per-layer lists of length numLayers); HAT's configs have no experts. */
 export function archToHatConfig(arch: Arch): Record<string, number | number[]> {
   const out: Record<string, number | number[]> = {};
+  decoderOf(arch, "archToHatConfig (HAT configs describe encoder-decoders)");
   for (const part of parts) {
-    if (arch[part].numExperts !== undefined) throw new Error(`archToHatConfig: ${part} has numExperts (a mixture-of-experts arch); HAT subtransformer configs describe dense archs only`);
+    if (archPart(arch, part).numExperts !== undefined) throw new Error(`archToHatConfig: ${part} has numExperts (a mixture-of-experts arch); HAT subtransformer configs describe dense archs only`);
     for (const d of schema.filter((x) => x.part === part && x.hatKey !== undefined)) {
       const v = dimensionValue(arch, d);
       out[d.hatKey as string] = typeof v === "number" ? v : (v as number[]).map((x) => toHat(d.field, x));

@@ -1,5 +1,6 @@
-export type { Arch, ArchField, DecoderLayerField, EncoderLayerField, Part, SearchSpace } from "./types";
-export { layerFields } from "./schema";
+export type { Arch, ArchField, ArchPart, DecoderArch, DecoderLayerField, EncoderLayerField, EncoderOnlySpace, Part, SearchSpace, Seq2SeqSpace } from "./types";
+export { archParts, decoderOf, isEncoderOnly, layerFields, spaceParts } from "./schema";
+export { bertSpaces, getBertSpace, type BertSpaceName } from "./bert-presets";
 export { getSpace, spaceNames, spaces, type SpaceName } from "./presets";
 export { defineSpace, spaceProblems, validateSpace } from "./validate-space";
 export { archProblems, isValidArch, validateArch } from "./validate-arch";

@@ -13,6 +13,7 @@
  *   embeddings        = V · max(e, D)                           one table shared by source, target
  *                       and output projection; each side uses its first e or D columns, so the
  *                       subnet holds max(e, D) columns. Sinusoidal positions have no parameters.
+ * An encoder-only (BERT) arch has no decoder terms: its masked-LM head is the tied table.
  * A mixture-of-experts layer (AutoMoE, Jawahar et al., 2022) with n > 1 experts of widths
  * f_0 … f_(n-1) holds sum_i ffn(d, f_i) plus its router d·n + n (AutoMoE's count leaves the
  * router out; it is a real weight, and small). Its ACTIVE parameters, those one token runs, are
@@ -20,6 +21,7 @@
  * expectation under uniform routing, since which experts a token meets depends on the trained
  * router. A dense layer's active parameters are all of them.
  */
+import { archPart } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
@@ -33,7 +35,7 @@ export interface ParamsOptions {
 
 /** The FFN of layer l of a part: its experts' widths (expert 0 first) and how many a token uses. */
 export function layerFfn(arch: Arch, part: "encoder" | "decoder", l: number): { widths: number[]; k: number } {
-  const p = arch[part];
+  const p = archPart(arch, part, "layerFfn");
   const widths = [p.ffnDim[l], ...(p.expertFfnDim?.[l] ?? [])];
   return { widths, k: Math.min(p.topK?.[l] ?? 1, widths.length) };
 }
@@ -57,13 +59,13 @@ export function archParams(space: SearchSpace, arch: Arch, vocabSize: number, op
   }
   const Q = space.qkvDim;
   const e = arch.encoder.embedDim;
-  const D = arch.decoder.embedDim;
+  const D = arch.decoder?.embedDim ?? 0;
   const attention = (d: number, kv: number) => d * Q + Q + 2 * (kv * Q + Q) + Q * d + d;
   const active = options.active ?? false;
   const layerNorm = (d: number) => 2 * d;
   let n = layerNorm(e) + layerNorm(D);
   for (let l = 0; l < arch.encoder.numLayers; l++) n += attention(e, e) + ffnParams(e, layerFfn(arch, "encoder", l), active) + 2 * layerNorm(e);
-  for (let l = 0; l < arch.decoder.numLayers; l++) n += attention(D, D) + attention(D, e) + ffnParams(D, layerFfn(arch, "decoder", l), active) + 3 * layerNorm(D);
+  for (let l = 0; l < (arch.decoder?.numLayers ?? 0); l++) n += attention(D, D) + attention(D, e) + ffnParams(D, layerFfn(arch, "decoder", l), active) + 3 * layerNorm(D);
   if (includeEmbeddings) n += vocabSize * Math.max(e, D);
   return n;
 }

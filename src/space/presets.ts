@@ -3,7 +3,7 @@
  * space (`space0.yml` of Wang et al., ACL 2020). Choices are listed in ascending order (HAT's
  * yml lists them descending); the order only fixes what a gene index means.
  */
-import type { SearchSpace } from "./types";
+import type { Seq2SeqSpace } from "./types";
 import { defineSpace } from "./validate-space";
 
 /**
@@ -12,7 +12,7 @@ import { defineSpace } from "./validate-space";
  * sizes 16 or 32.
  * Encoder depth is fixed, like HAT's, so crossLayers 1..2 is always valid.
  */
-const tiny: SearchSpace = defineSpace({
+const tiny: Seq2SeqSpace = defineSpace({
   name: "tiny",
   encoder: { embedDim: [32, 48, 64], numLayers: [2], ffnDim: [64, 96, 128], numHeads: [2, 4] },
   decoder: {
@@ -35,7 +35,7 @@ const tiny: SearchSpace = defineSpace({
  * space covers a wide FLOPs range. qkvDim 256 with heads 2 or 4 gives head sizes 128 or 64, the
  * same head sizes as HAT's 512 with 4 or 8 heads.
  */
-const small: SearchSpace = defineSpace({
+const small: Seq2SeqSpace = defineSpace({
   name: "small",
   encoder: { embedDim: [128, 192, 256], numLayers: [3], ffnDim: [256, 512, 1024], numHeads: [2, 4] },
   decoder: {
@@ -54,7 +54,7 @@ const small: SearchSpace = defineSpace({
  * 1024/2048/3072, 4 or 8 heads everywhere, arbitrary attention over the last 1..3 encoder
  * layers (HAT's -1, 1, 2), qkvDim 512. For a GPU machine.
  */
-const paper: SearchSpace = defineSpace({
+const paper: Seq2SeqSpace = defineSpace({
   name: "paper",
   encoder: { embedDim: [512, 640], numLayers: [6], ffnDim: [1024, 2048, 3072], numHeads: [4, 8] },
   decoder: {
@@ -69,7 +69,7 @@ const paper: SearchSpace = defineSpace({
 });
 
 /** A dense space with AutoMoE's dimensions added to every encoder and decoder layer. */
-function withExperts(space: SearchSpace, name: string, maxExperts: number): SearchSpace {
+function withExperts(space: Seq2SeqSpace, name: string, maxExperts: number): Seq2SeqSpace {
   const experts = { numExperts: Array.from({ length: maxExperts }, (_, i) => i + 1), topK: [1] };
   return defineSpace({
     ...space,
@@ -99,7 +99,7 @@ export type SpaceName = keyof typeof spaces;
 export const spaceNames: readonly SpaceName[] = Object.freeze(Object.keys(spaces) as SpaceName[]);
 
 /** The preset space with this name; an unknown name throws an error listing the known ones. */
-export function getSpace(name: string): SearchSpace {
+export function getSpace(name: string): Seq2SeqSpace {
   if (!Object.prototype.hasOwnProperty.call(spaces, name)) {
     throw new Error(`unknown search space "${name}"; known: ${spaceNames.join(", ")}`);
   }

@@ -11,7 +11,7 @@
  * dimensions are in every space; AutoMoE's are optional: a space that declares their choices
  * has mixture-of-experts layers, one that does not is dense.
  */
-import type { Arch, Part, SearchSpace } from "./types";
+import type { Arch, ArchPart, DecoderArch, Part, SearchSpace, SpacePart } from "./types";
 
 /** How many values a dimension has in an arch. */
 export type Scope = "part" | "layer" | "expert";
@@ -75,9 +75,44 @@ export const schema: readonly Dimension[] = Object.freeze([...partDimensions("en
 /** The two parts, in gene order. */
 export const parts: readonly Part[] = Object.freeze(["encoder", "decoder"] as const);
 
-/** Whether a space declares a dimension (HAT's always, AutoMoE's when it lists choices). */
+/** The parts a space has, in gene order: both, or the encoder alone in an encoder-only (BERT) space. */
+export function spaceParts(space: SearchSpace): Part[] {
+  return space.decoder === undefined ? ["encoder"] : ["encoder", "decoder"];
+}
+
+/** Whether a space is encoder-only (BERT): it declares no decoder. */
+export function isEncoderOnly(space: SearchSpace): boolean {
+  return space.decoder === undefined;
+}
+
+/** The parts an arch has, in gene order. */
+export function archParts(arch: Arch): Part[] {
+  return arch.decoder === undefined ? ["encoder"] : ["encoder", "decoder"];
+}
+
+/** A part of an arch; an arch without it (encoder-only) gets an error naming `where`. */
+export function archPart(arch: Arch, part: Part, where = "this operation"): ArchPart {
+  const p = arch[part];
+  if (p === undefined) throw new Error(`${where} needs an encoder-decoder arch; this arch is encoder-only (no ${part})`);
+  return p;
+}
+
+/** The decoder of an encoder-decoder arch; an encoder-only arch gets an error naming `where`. */
+export function decoderOf(arch: Arch, where = "this operation"): DecoderArch {
+  return archPart(arch, "decoder", where) as DecoderArch;
+}
+
+/** A part of a space; a space without it (encoder-only) gets an error naming `where`. */
+export function spacePart(space: SearchSpace, part: Part, where = "this operation"): SpacePart {
+  const p = space[part];
+  if (p === undefined) throw new Error(`${where} needs an encoder-decoder space; space "${space.name}" is encoder-only (no ${part})`);
+  return p;
+}
+
+/** Whether a space declares a dimension: its part exists, and the dimension is HAT's or lists choices (AutoMoE's). */
 export function hasDimension(space: SearchSpace, d: Dimension): boolean {
-  return !d.optional || (space[d.part] as unknown as Record<string, unknown>)[d.field] !== undefined;
+  const part = space[d.part] as unknown as Record<string, unknown> | undefined;
+  return part !== undefined && (!d.optional || part[d.field] !== undefined);
 }
 
 /** The dimensions a space has, in gene order. */
@@ -98,22 +133,22 @@ export const layerFields: { readonly [P in Part]: readonly string[] } = Object.f
 
 /** The allowed values of one field of a space. */
 export function spaceChoices(space: SearchSpace, part: Part, field: string): readonly number[] {
-  return (space[part] as unknown as Record<string, readonly number[]>)[field];
+  return (spacePart(space, part, `choices of ${part}.${field}`) as unknown as Record<string, readonly number[]>)[field];
 }
 
 /** The per-layer values of one field of an arch. */
 export function layerValues(arch: Arch, part: Part, field: string): readonly number[] {
-  return (arch[part] as unknown as Record<string, readonly number[]>)[field];
+  return (archPart(arch, part, `values of ${part}.${field}`) as unknown as Record<string, readonly number[]>)[field];
 }
 
 /** An arch's value(s) of a dimension: a number, one per layer, or one list per layer. */
 export function dimensionValue(arch: Arch, d: Dimension): number | readonly number[] | readonly (readonly number[])[] {
-  return (arch[d.part] as unknown as Record<string, number | readonly number[] | readonly (readonly number[])[]>)[d.field];
+  return (archPart(arch, d.part, `values of ${d.part}.${d.field}`) as unknown as Record<string, number | readonly number[] | readonly (readonly number[])[]>)[d.field];
 }
 
 /** The number of experts of layer `layer` of a part (1 in a dense arch). */
 export function layerExperts(arch: Arch, part: Part, layer: number): number {
-  return arch[part].numExperts?.[layer] ?? 1;
+  return arch[part]?.numExperts?.[layer] ?? 1;
 }
 
 /** The largest allowed value of a field. */
@@ -129,7 +164,7 @@ export function minChoice(space: SearchSpace, part: Part, field: string): number
 
 /**
  * Build an arch of `space` by asking `pick` for each value, in a fixed order: per part
- * (encoder, then decoder) its part-scoped dimensions, then each per-layer dimension for layers
+ * (encoder, then decoder unless the space is encoder-only) its part-scoped dimensions, then each per-layer dimension for layers
  * 0..numLayers-1, then each per-expert dimension for experts 1..numExperts-1 of each layer.
  * Samplers rely on this order for reproducible random streams.
  */
@@ -147,6 +182,7 @@ export function buildArch(space: SearchSpace, pick: (part: Part, field: string, 
     return out;
   };
   const encoder = build("encoder");
+  if (isEncoderOnly(space)) return { encoder } as unknown as Arch;
   const decoder = build("decoder");
   return { encoder, decoder } as unknown as Arch;
 }

@@ -21,7 +21,8 @@ export interface SearchSpace {
     /** Self-attention heads of each layer. */
     readonly numHeads: readonly number[];
   } & MoeChoices;
-  readonly decoder: {
+  /** Absent in an encoder-only (BERT) space: its archs are one encoder and a masked-LM head. */
+  readonly decoder?: {
     /** Width of the decoder's hidden states. */
     readonly embedDim: readonly number[];
     /** Number of decoder layers. */
@@ -72,7 +73,8 @@ export interface Arch {
     readonly ffnDim: readonly number[];
     readonly numHeads: readonly number[];
   } & MoeArchPart;
-  readonly decoder: {
+  /** Absent exactly when the space is encoder-only. */
+  readonly decoder?: {
     readonly embedDim: number;
     readonly numLayers: number;
     readonly ffnDim: readonly number[];
@@ -81,6 +83,19 @@ export interface Arch {
     readonly crossLayers: readonly number[];
   } & MoeArchPart;
 }
+
+/** The decoder's values of an encoder-decoder arch. */
+export type DecoderArch = NonNullable<Arch["decoder"]>;
+/** Either part of an arch. */
+export type ArchPart = Arch["encoder"] | DecoderArch;
+/** The decoder's choices of an encoder-decoder space. */
+export type DecoderChoices = NonNullable<SearchSpace["decoder"]>;
+/** Either part of a space. */
+export type SpacePart = SearchSpace["encoder"] | DecoderChoices;
+/** An encoder-decoder space (translation): every preset of `presets.ts`. */
+export type Seq2SeqSpace = SearchSpace & { readonly decoder: DecoderChoices };
+/** An encoder-only space (BERT): archs are an encoder and a masked-LM head. */
+export type EncoderOnlySpace = SearchSpace & { readonly decoder?: undefined };
 
 /** Encoder or decoder. */
 export type Part = "encoder" | "decoder";

@@ -6,14 +6,15 @@
  * Fields come from the space's schema (`schema.ts`); extra fields are ignored here (typed input
  * is checked for unknown keys by `archFromJSON`).
  */
-import { parts, spaceChoices, spaceDimensions } from "./schema";
+import { isEncoderOnly, spaceChoices, spaceDimensions, spaceParts } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 
 /** Every problem of an arch in a space, as readable lines (empty when the arch is valid). */
 export function archProblems(space: SearchSpace, arch: unknown): string[] {
   if (!isObject(arch)) return [`arch must be an object, got ${describe(arch)}`];
   const problems: string[] = [];
-  for (const part of parts) {
+  if (isEncoderOnly(space) && arch.decoder !== undefined) problems.push(`decoder must be absent: space "${space.name}" is encoder-only`);
+  for (const part of spaceParts(space)) {
     const value = arch[part];
     if (!isObject(value)) {
       problems.push(`${part} is missing (got ${describe(value)})`);

@@ -4,8 +4,8 @@
  * independent: sampling, mutation and crossover never need a repair step. That is why heads
  * must divide qkvDim and why crossLayers may not exceed the SMALLEST encoder depth.
  */
-import { hasDimension, parts, schema, spaceChoices, spaceDimensions } from "./schema";
-import type { SearchSpace } from "./types";
+import { hasDimension, schema, spaceChoices, spaceDimensions, spaceParts } from "./schema";
+import type { SearchSpace, Seq2SeqSpace } from "./types";
 import { formatProblems } from "./validate-arch";
 
 /** Every problem of a space, as readable lines (empty when the space is valid). */
@@ -13,13 +13,17 @@ export function spaceProblems(space: SearchSpace): string[] {
   const problems: string[] = [];
   if (typeof space?.name !== "string" || space.name.length === 0) problems.push("name must be a non-empty string");
   if (!isPositiveInt(space?.qkvDim)) problems.push(`qkvDim = ${space?.qkvDim} must be a positive integer`);
-  for (const part of parts) {
+  const shape: string[] = [];
+  if (typeof space?.encoder !== "object" || space.encoder === null) shape.push("encoder is missing");
+  if (space?.decoder !== undefined && (typeof space.decoder !== "object" || space.decoder === null)) shape.push("decoder must be an object, or absent in an encoder-only (BERT) space");
+  if (shape.length > 0) return [...problems, ...shape];
+  for (const part of spaceParts(space)) {
     if (typeof space?.[part] !== "object" || space[part] === null) {
       problems.push(`${part} is missing`);
       continue;
     }
     const known = new Set(schema.filter((d) => d.part === part).map((d) => d.field));
-    const unknown = Object.keys(space[part]).filter((k) => !known.has(k));
+    const unknown = Object.keys(space[part] as object).filter((k) => !known.has(k));
     if (unknown.length > 0) problems.push(`${part} has unknown field(s) ${unknown.join(", ")}; fields: ${[...known].join(", ")}`);
     const declared = schema.filter((d) => d.part === part && d.optional && hasDimension(space, d)).map((d) => d.field);
     const optional = schema.filter((d) => d.part === part && d.optional).map((d) => d.field);
@@ -40,15 +44,13 @@ export function spaceProblems(space: SearchSpace): string[] {
     }
   }
   if (problems.length > 0) return problems;
-  const heads: Array<[string, readonly number[]]> = [
-    ["encoder.numHeads", space.encoder.numHeads],
-    ["decoder.selfHeads", space.decoder.selfHeads],
-    ["decoder.crossHeads", space.decoder.crossHeads],
-  ];
+  const heads: Array<[string, readonly number[]]> = [["encoder.numHeads", space.encoder.numHeads]];
+  if (space.decoder) heads.push(["decoder.selfHeads", space.decoder.selfHeads], ["decoder.crossHeads", space.decoder.crossHeads]);
   for (const [key, choices] of heads) {
     const bad = choices.filter((h) => space.qkvDim % h !== 0);
     if (bad.length > 0) problems.push(`${key} choices ${bad.join(", ")} do not divide qkvDim = ${space.qkvDim}`);
   }
+  if (!space.decoder) return problems;
   const maxCross = Math.max(...space.decoder.crossLayers);
   const minEnc = Math.min(...space.encoder.numLayers);
   if (maxCross > minEnc)
@@ -69,12 +71,14 @@ export function validateSpace(space: SearchSpace): SearchSpace {
 }
 
 /** Validate a user-written space and freeze it deeply, so it behaves like the presets. */
+export function defineSpace(space: Seq2SeqSpace): Seq2SeqSpace;
+export function defineSpace(space: SearchSpace): SearchSpace;
 export function defineSpace(space: SearchSpace): SearchSpace {
   validateSpace(space);
   return deepFreeze({
     name: space.name,
     encoder: copyChoices(space, "encoder"),
-    decoder: copyChoices(space, "decoder"),
+    ...(space.decoder ? { decoder: copyChoices(space, "decoder") } : {}),
     qkvDim: space.qkvDim,
   } as SearchSpace);
 }

@@ -52,7 +52,7 @@ export function validateSupernetConfig(config: SupernetConfig): void {
   }
 }
 
-/** Width of the shared embedding table: the widest encoder or decoder embedding. */
+/** Width of the shared embedding table: the widest encoder or decoder embedding (the encoder's alone in BERT). */
 export function maxEmbedDim(space: SearchSpace): number {
-  return Math.max(...space.encoder.embedDim, ...space.decoder.embedDim);
+  return Math.max(...space.encoder.embedDim, ...(space.decoder?.embedDim ?? []));
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { matMul, sliceBlock } from "../ops/index";
+import { decoderOf, spacePart } from "../space/schema";
 import type { Arch, SearchSpace } from "../space/types";
 import { attention, causalBias } from "./attention";
 import { DropoutRates, EncoderOutput, crossMemory, scaledRate } from "./encoder";
@@ -14,19 +15,20 @@ import type { Weights } from "./params";
 
 /** Runs the decoder of `arch` on shifted target ids (B, T); returns the final hidden states (B, T, dD). */
 export function decode(params: Weights, space: SearchSpace, arch: Arch, tgtIn: tf.Tensor2D, enc: EncoderOutput, rates: DropoutRates, ctx: ForwardContext): tf.Tensor3D {
-  const dim = arch.decoder.embedDim;
+  const dec = decoderOf(arch, "the decoder");
+  const dim = dec.embedDim;
   const encDim = arch.encoder.embedDim;
-  const p = scaledRate(rates.dropout, dim, Math.max(...space.decoder.embedDim));
+  const p = scaledRate(rates.dropout, dim, Math.max(...spacePart(space, "decoder", "the decoder").embedDim));
   const selfBias = causalBias(tgtIn.shape[1]);
   let x: tf.Tensor = dropout(embedTokens(params, tgtIn, dim), p, ctx);
-  for (let l = 0; l < arch.decoder.numLayers; l++) {
+  for (let l = 0; l < dec.numLayers; l++) {
     const prefix = `dec.${l}`;
-    const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.decoder.selfHeads[l] };
-    const crossWidths = { queryDim: dim, keyDim: encDim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.decoder.crossHeads[l] };
+    const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: space.qkvDim, numHeads: dec.selfHeads[l] };
+    const crossWidths = { queryDim: dim, keyDim: encDim, outDim: dim, qkvDim: space.qkvDim, numHeads: dec.crossHeads[l] };
     const h = traced(ctx, `${prefix}.selfAttn.in`, slicedLayerNorm(params, `${prefix}.ln1`, x, dim));
     const a = traced(ctx, `${prefix}.selfAttn.out`, attention(params, `${prefix}.selfAttn`, h, h, selfBias, selfWidths, rates.attentionDropout, ctx));
     x = tf.add(x, dropout(a, p, ctx));
-    const { memory, bias } = crossMemory(enc, arch.decoder.crossLayers[l]);
+    const { memory, bias } = crossMemory(enc, dec.crossLayers[l]);
     const h2 = traced(ctx, `${prefix}.crossAttn.in`, slicedLayerNorm(params, `${prefix}.ln2`, x, dim));
     const c = traced(ctx, `${prefix}.crossAttn.out`, attention(params, `${prefix}.crossAttn`, h2, memory, bias, crossWidths, rates.attentionDropout, ctx));
     x = tf.add(x, dropout(c, p, ctx));

@@ -29,7 +29,8 @@ export function singletonSpace(arch: Arch, qkvDim: number, name = "standalone"):
     }
     return choices;
   };
-  return defineSpace({ name, encoder: part("encoder"), decoder: part("decoder"), qkvDim } as unknown as SearchSpace);
+  const decoder = arch.decoder === undefined ? {} : { decoder: part("decoder") };
+  return defineSpace({ name, encoder: part("encoder"), ...decoder, qkvDim } as unknown as SearchSpace);
 }
 
 /** The config of a standalone model of `arch` with the parent's vocabulary and regularisation. */

@@ -8,15 +8,17 @@ import type * as tf from "@tensorflow/tfjs";
 import { moeDefaults } from "../moe/config";
 import { moeFfn } from "../moe/moe-ffn";
 import { layerFfn } from "../space/params";
+import { archPart } from "../space/schema";
 import type { Arch, Part } from "../space/types";
 import { ForwardContext, slicedFfn } from "./layers";
 import type { Weights } from "./params";
 
 /** The FFN of layer `l` of `part` on x (B, T, d), prefix "enc.<l>" or "dec.<l>". */
 export function ffnBlock(params: Weights, prefix: string, x: tf.Tensor, arch: Arch, part: Part, l: number, activationDropout: number, ctx: ForwardContext): tf.Tensor {
-  const d = arch[part].embedDim;
+  const p = archPart(arch, part, "ffnBlock");
+  const d = p.embedDim;
   const { widths, k } = layerFfn(arch, part, l);
-  if (arch[part].numExperts === undefined) return slicedFfn(params, prefix, x, d, widths[0], activationDropout, ctx);
+  if (p.numExperts === undefined) return slicedFfn(params, prefix, x, d, widths[0], activationDropout, ctx);
   const r = moeFfn(params, prefix, x, { embedDim: d, expertWidths: widths, topK: k }, ctx.moe?.options ?? moeDefaults, activationDropout, ctx);
   ctx.moe?.records?.push({ layer: prefix, experts: widths.length, balanceLoss: r.balanceLoss, stats: r.stats });
   return r.output;

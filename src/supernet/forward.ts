@@ -43,9 +43,13 @@ export function forwardContext(rng: Rng | null, trace?: Map<string, tf.Tensor>, 
 /**
  * Logits (B, T, V) of `arch` on a batch; pass an Rng to train (dropout on), null to evaluate; a
  * trace map collects operator inputs/outputs, a records list the mixture-of-experts layers' reports.
+ * An encoder-only (BERT) arch reads `src` alone and returns masked-LM logits (B, S, V) from its
+ * last layer through the tied embedding table; its targets are then `tgtOut` under `tgtMask`
+ * (the masked positions), so the trainer's loss is the masked-LM loss.
  */
 export function supernetLogits(params: Weights, config: SupernetConfig, arch: Arch, batch: BatchTensors, rng: Rng | null, trace?: Map<string, tf.Tensor>, moeRecords?: MoeLayerRecord[]): tf.Tensor3D {
   const ctx = forwardContext(rng, trace, config.moe, moeRecords);
   const enc = encode(params, config.space, arch, batch.src, batch.srcMask, config, ctx);
+  if (arch.decoder === undefined) return outputLogits(params, enc.states[enc.states.length - 1]);
   return outputLogits(params, decode(params, config.space, arch, batch.tgtIn, enc, config, ctx));
 }

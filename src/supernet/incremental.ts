@@ -4,6 +4,7 @@
  * instead of re-running the whole prefix, which is what makes greedy and beam search usable.
  */
 import * as tf from "@tensorflow/tfjs";
+import { decoderOf } from "../space/schema";
 import type { Arch } from "../space/types";
 import { tidy } from "../util/tidy";
 import { KeyValues, attendWith, projectKeyValues } from "./attention";
@@ -25,20 +26,21 @@ export interface DecoderCache {
 
 /** Encodes the source and projects every decoder layer's cross-attention memory. */
 export function startDecoding(params: Weights, config: SupernetConfig, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D): DecoderCache {
+  const dec = decoderOf(arch, "incremental decoding");
   return tidy(() => {
     const ctx = forwardContext(null, undefined, config.moe);
     const enc: EncoderOutput = encode(params, config.space, arch, src, srcMask, config, ctx);
     const cross: KeyValues[] = [];
     const crossBias: tf.Tensor4D[] = [];
-    for (let l = 0; l < arch.decoder.numLayers; l++) {
-      const { memory, bias } = crossMemory(enc, arch.decoder.crossLayers[l]);
-      const widths = { queryDim: arch.decoder.embedDim, keyDim: arch.encoder.embedDim, outDim: arch.decoder.embedDim, qkvDim: config.space.qkvDim, numHeads: arch.decoder.crossHeads[l] };
+    for (let l = 0; l < dec.numLayers; l++) {
+      const { memory, bias } = crossMemory(enc, dec.crossLayers[l]);
+      const widths = { queryDim: dec.embedDim, keyDim: arch.encoder.embedDim, outDim: dec.embedDim, qkvDim: config.space.qkvDim, numHeads: dec.crossHeads[l] };
       cross.push(projectKeyValues(params, `dec.${l}.crossAttn`, memory, widths));
       crossBias.push(bias);
     }
     const batch = src.shape[0];
-    const self = Array.from({ length: arch.decoder.numLayers }, (_, l) => {
-      const heads = arch.decoder.selfHeads[l];
+    const self = Array.from({ length: dec.numLayers }, (_, l) => {
+      const heads = dec.selfHeads[l];
       const empty = tf.zeros([batch * heads, 0, config.space.qkvDim / heads]) as tf.Tensor3D;
       return { keys: empty, values: empty.clone() };
     });
@@ -48,16 +50,17 @@ export function startDecoding(params: Weights, config: SupernetConfig, arch: Arc
 
 /** Logits (B, V) for the next token given the previous tokens' ids (B), and the extended cache. */
 export function decodeStep(params: Weights, config: SupernetConfig, arch: Arch, tokens: tf.Tensor1D, cache: DecoderCache): { logits: tf.Tensor2D; cache: DecoderCache } {
+  const dec = decoderOf(arch, "incremental decoding");
   return tidy(() => {
     const ctx = forwardContext(null, undefined, config.moe);
-    const dim = arch.decoder.embedDim;
+    const dim = dec.embedDim;
     const batch = tokens.shape[0];
     let x: tf.Tensor = embedTokens(params, tf.reshape(tokens, [batch, 1]) as tf.Tensor2D, dim, cache.position);
     const self: KeyValues[] = [];
-    for (let l = 0; l < arch.decoder.numLayers; l++) {
+    for (let l = 0; l < dec.numLayers; l++) {
       const prefix = `dec.${l}`;
-      const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: config.space.qkvDim, numHeads: arch.decoder.selfHeads[l] };
-      const crossWidths = { queryDim: dim, keyDim: arch.encoder.embedDim, outDim: dim, qkvDim: config.space.qkvDim, numHeads: arch.decoder.crossHeads[l] };
+      const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: config.space.qkvDim, numHeads: dec.selfHeads[l] };
+      const crossWidths = { queryDim: dim, keyDim: arch.encoder.embedDim, outDim: dim, qkvDim: config.space.qkvDim, numHeads: dec.crossHeads[l] };
       const h = slicedLayerNorm(params, `${prefix}.ln1`, x, dim);
       const fresh = projectKeyValues(params, `${prefix}.selfAttn`, h, selfWidths);
       const kv = { keys: tf.concat([cache.self[l].keys, fresh.keys], 1) as tf.Tensor3D, values: tf.concat([cache.self[l].values, fresh.values], 1) as tf.Tensor3D };
@@ -76,6 +79,7 @@ export function decodeStep(params: Weights, config: SupernetConfig, arch: Arch, 
 
 /** Reorders the cache's sentences (beam search): row r of the result is row `order[r]`. */
 export function reorderCache(cache: DecoderCache, order: readonly number[], arch: Arch): DecoderCache {
+  const dec = decoderOf(arch, "incremental decoding");
   return tidy(() => {
     const rows = (heads: number) => tf.tensor1d(order.flatMap((b) => Array.from({ length: heads }, (_, h) => b * heads + h)), "int32");
     const pick = (kv: KeyValues, heads: number) => {
@@ -89,8 +93,8 @@ export function reorderCache(cache: DecoderCache, order: readonly number[], arch
     };
     const sentences = tf.tensor1d(order as number[], "int32");
     return {
-      self: cache.self.map((kv, l) => pick(kv, arch.decoder.selfHeads[l])),
-      cross: cache.cross.map((kv, l) => pick(kv, arch.decoder.crossHeads[l])),
+      self: cache.self.map((kv, l) => pick(kv, dec.selfHeads[l])),
+      cross: cache.cross.map((kv, l) => pick(kv, dec.crossHeads[l])),
       crossBias: cache.crossBias.map((b) => tf.gather(b, sentences) as tf.Tensor4D),
       position: cache.position,
     };

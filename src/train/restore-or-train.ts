@@ -22,7 +22,7 @@ import { disposeAdamState } from "./adam";
 import { CheckpointMeta, readCheckpoint, restoreCheckpoint, saveCheckpoint } from "./checkpoint/checkpoint";
 import type { ScheduleConfig } from "./schedule";
 import { TrainConfig, createTrainerState, makeTrainConfig } from "./trainer";
-import { trainSupernet } from "./train-supernet";
+import { TrainingData, trainSupernet } from "./train-supernet";
 
 /** Where the model came from: a checkpoint (with its step) or training here. */
 export interface StudiedModel<M extends WeightSharingModel> {
@@ -39,6 +39,8 @@ export interface RestoreOrTrainOptions {
   readonly sampler?: ArchSampler;
   readonly label?: string;
   readonly showProgress?: boolean;
+  /** Data set the tokenizer belongs to, recorded in the checkpoint (default "bible-en-es"; BERT: "brown"). */
+  readonly dataset?: string;
   /** Preset the run belongs to; default `currentPreset()`. */
   readonly preset?: string | null;
   /** Provenance of this run; default `currentProvenance(preset)` (tests inject one). */
@@ -81,7 +83,7 @@ export function trainingMismatches(meta: CheckpointMeta, wanted: WantedTraining)
 }
 
 /** Restores `checkpoint` into `create()` if it records the training this call would do, else trains a fresh `create()` and saves it there. */
-export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: string, create: () => M, data: TranslationData, options: RestoreOrTrainOptions): Promise<StudiedModel<M>> {
+export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: string, create: () => M, data: TrainingData, options: RestoreOrTrainOptions): Promise<StudiedModel<M>> {
   const relative = path.relative(process.cwd(), checkpoint);
   const preset = options.preset === undefined ? currentPreset() : options.preset;
   const provenance = options.provenance ?? currentProvenance(preset);
@@ -107,7 +109,7 @@ export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: s
     }
   }
   const trained = await trainSupernet(model, data, { sampler, updates: options.updates, schedule: options.schedule, seed: options.seed, label: options.label ?? model.kind, showProgress: options.showProgress });
-  saveCheckpoint(checkpoint, model, trained.state, trained.config, { dataset: "bible-en-es", vocabSize: model.config.vocabSize }, { sampler: sampler.name, provenance });
+  saveCheckpoint(checkpoint, model, trained.state, trained.config, { dataset: options.dataset ?? "bible-en-es", vocabSize: model.config.vocabSize }, { sampler: sampler.name, provenance });
   disposeAdamState(trained.state.adam);
   return { model, source: `${why}: trained ${options.updates} updates with ${sampler.name} sampling here and saved it there` };
 }

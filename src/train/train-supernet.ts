@@ -1,14 +1,21 @@
 /**
- * One call that trains a weight-sharing model on the translation data with a preset's
- * schedule: what notebooks use, so that every supernet in a comparison gets the same budget.
+ * One call that trains a weight-sharing model on the translation data (or masked-LM data for a
+ * BERT supernet) with a preset's schedule: what notebooks use, so that every supernet in a
+ * comparison gets the same budget.
  */
-import type { TranslationData } from "../data/translation-data";
+import type { TranslationBatch } from "../data/batching";
 import type { ArchSampler } from "../space/samplers";
 import type { Arch } from "../space/types";
 import type { WeightSharingModel } from "../supernet/supernet";
 import type { ScheduleConfig } from "./schedule";
 import { LossHook, MetricRow, StepResult, TrainConfig, TrainerState, createTrainerState, makeTrainConfig } from "./trainer";
 import { runTraining } from "./run-training";
+
+/** What training reads of a data set: seeded epochs of batches and fixed validation batches. */
+export interface TrainingData {
+  readonly validBatches: readonly TranslationBatch[];
+  batchesForEpoch(epoch: number): readonly TranslationBatch[];
+}
 
 /** Options of `trainSupernet`. */
 export interface TrainSupernetOptions {
@@ -25,7 +32,7 @@ export interface TrainSupernetOptions {
 }
 
 /** Trains `model` in place; returns its metric rows, final state and config. */
-export async function trainSupernet(model: WeightSharingModel, data: TranslationData, options: TrainSupernetOptions): Promise<{ rows: MetricRow[]; state: TrainerState; config: TrainConfig }> {
+export async function trainSupernet(model: WeightSharingModel, data: TrainingData, options: TrainSupernetOptions): Promise<{ rows: MetricRow[]; state: TrainerState; config: TrainConfig }> {
   const config = makeTrainConfig({ schedule: options.schedule, seed: options.seed });
   const state = createTrainerState(config);
   const rows = await runTraining(model, state, config, options.sampler, {

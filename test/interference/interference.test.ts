@@ -74,12 +74,12 @@ test("MAGIC-T changes exactly one gene per step and is registered as a sampler",
     assert.ok(activeDiff >= 1);
     const diffFields = [
       prev.encoder.embedDim !== next.encoder.embedDim,
-      prev.decoder.embedDim !== next.decoder.embedDim,
-      prev.decoder.numLayers !== next.decoder.numLayers,
+      prev.decoder!.embedDim !== next.decoder!.embedDim,
+      prev.decoder!.numLayers !== next.decoder!.numLayers,
       ...prev.encoder.ffnDim.map((v, j) => v !== next.encoder.ffnDim[j]),
       ...prev.encoder.numHeads.map((v, j) => v !== next.encoder.numHeads[j]),
       ...["ffnDim", "selfHeads", "crossHeads", "crossLayers"].flatMap((f) =>
-        Array.from({ length: Math.min(prev.decoder.numLayers, next.decoder.numLayers) }, (_, j) => (prev.decoder as any)[f][j] !== (next.decoder as any)[f][j])),
+        Array.from({ length: Math.min(prev.decoder!.numLayers, next.decoder!.numLayers) }, (_, j) => (prev.decoder! as any)[f][j] !== (next.decoder! as any)[f][j])),
     ].filter(Boolean).length;
     assert.equal(diffFields, 1, `step ${i}: ${JSON.stringify(prev)} -> ${JSON.stringify(next)}`);
     prev = next;

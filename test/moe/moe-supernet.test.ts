@@ -25,7 +25,7 @@ const moeMicro = defineSpace({
   ...microSpace,
   name: "micro-moe",
   encoder: { ...microSpace.encoder, numExperts: [1, 2, 3], topK: [1, 2], expertFfnDim: [4, 6, 10] },
-  decoder: { ...microSpace.decoder, numExperts: [1, 2], topK: [1], expertFfnDim: [6, 10] },
+  decoder: { ...microSpace.decoder!, numExperts: [1, 2], topK: [1], expertFfnDim: [6, 10] },
 });
 const config = (overrides: object = {}) => makeSupernetConfig(moeMicro, 24, { dropout: 0, moe: overrides });
 const batch = randomBatch(3);
@@ -35,11 +35,11 @@ const maxDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, 
 /** The dense arch an all-1-expert MoE arch stands for. */
 const denseOf = (a: Arch): Arch => ({
   encoder: { embedDim: a.encoder.embedDim, numLayers: a.encoder.numLayers, ffnDim: a.encoder.ffnDim, numHeads: a.encoder.numHeads },
-  decoder: { embedDim: a.decoder.embedDim, numLayers: a.decoder.numLayers, ffnDim: a.decoder.ffnDim, selfHeads: a.decoder.selfHeads, crossHeads: a.decoder.crossHeads, crossLayers: a.decoder.crossLayers },
+  decoder: { embedDim: a.decoder!.embedDim, numLayers: a.decoder!.numLayers, ffnDim: a.decoder!.ffnDim, selfHeads: a.decoder!.selfHeads, crossHeads: a.decoder!.crossHeads, crossLayers: a.decoder!.crossLayers },
 });
 const oneExpert = (a: Arch): Arch => ({
   encoder: { ...a.encoder, numExperts: a.encoder.ffnDim.map(() => 1), expertFfnDim: a.encoder.ffnDim.map(() => []) },
-  decoder: { ...a.decoder, numExperts: a.decoder.ffnDim.map(() => 1), expertFfnDim: a.decoder.ffnDim.map(() => []) },
+  decoder: { ...a.decoder!, numExperts: a.decoder!.ffnDim.map(() => 1), expertFfnDim: a.decoder!.ffnDim.map(() => []) },
 });
 const multi: Arch = {
   encoder: { embedDim: 12, numLayers: 2, ffnDim: [10, 6], numHeads: [2, 1], numExperts: [3, 2], topK: [2, 1], expertFfnDim: [[4, 10], [6]] },

@@ -11,7 +11,7 @@ useBackend();
 const space = getSpace("small");
 // A deterministic stand-in for measured latency: milliseconds proportional to FLOPs plus a
 // per-layer overhead, the shape real measurements have.
-const fakeMs = (a: ReturnType<typeof sampleArch>) => archFlops(space, a, { srcLen: 20, tgtLen: 20, vocabSize: 4000 }) / 2e7 + 0.8 * (a.encoder.numLayers + 20 * a.decoder.numLayers);
+const fakeMs = (a: ReturnType<typeof sampleArch>) => archFlops(space, a, { srcLen: 20, tgtLen: 20, vocabSize: 4000 }) / 2e7 + 0.8 * (a.encoder.numLayers + 20 * a.decoder!.numLayers);
 const rng = new Rng(11);
 const archs = Array.from({ length: 160 }, () => sampleArch(space, rng));
 const train = archs.slice(0, 120).map((arch) => ({ arch, ms: fakeMs(arch) }));
@@ -49,7 +49,7 @@ test("in a mixture-of-experts space the predictor reads the expert features and 
   const moe = getSpace("small-moe");
   // Routing costs per expert that routed FLOPs do not see (dispatch, one kernel per expert).
   const moeMs = (a: ReturnType<typeof sampleArch>) =>
-    archFlops(moe, a, { srcLen: 20, tgtLen: 20, vocabSize: 4000 }) / 2e7 + 0.8 * (a.encoder.numLayers + 20 * a.decoder.numLayers) + 1.5 * [...(a.encoder.numExperts ?? []), ...(a.decoder.numExperts ?? []).map((n) => 20 * n)].reduce((s, n) => s + n, 0);
+    archFlops(moe, a, { srcLen: 20, tgtLen: 20, vocabSize: 4000 }) / 2e7 + 0.8 * (a.encoder.numLayers + 20 * a.decoder!.numLayers) + 1.5 * [...(a.encoder.numExperts ?? []), ...(a.decoder!.numExperts ?? []).map((n) => 20 * n)].reduce((s, n) => s + n, 0);
   const r = new Rng(12);
   const all = Array.from({ length: 200 }, () => sampleArch(moe, r));
   const predictor = fitLatencyPredictor(moe, all.slice(0, 150).map((arch) => ({ arch, ms: moeMs(arch) })), { steps: 800, seed: 1 });

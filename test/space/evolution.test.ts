@@ -82,8 +82,8 @@ test("crossover with prob 0 gives a, with prob 1 gives b; inactive genes fill de
   // A 3-layer child of a 1-layer parent a: layers 1 and 2 come from a's copies of its layer 0 or from b.
   for (let seed = 0; seed < 50; seed++) {
     const child = crossover(spaces.small, a, b, new Rng(seed));
-    for (let i = 1; i < child.decoder.numLayers; i++) {
-      assert.ok([256, 1024].includes(child.decoder.ffnDim[i]));
+    for (let i = 1; i < child.decoder!.numLayers; i++) {
+      assert.ok([256, 1024].includes(child.decoder!.ffnDim[i]));
     }
   }
 });
@@ -110,8 +110,8 @@ test("resampleOneGene grows depth by copying the last layer and never picks sing
     const { arch: next, key } = resampleOneGeneWithKey(spaces.small, arch, new Rng(seed));
     seen.add(key);
     if (key === "decoder.numLayers") {
-      assert.ok(next.decoder.numLayers > 1);
-      assert.ok(next.decoder.ffnDim.every((f) => f === arch.decoder.ffnDim[0]));
+      assert.ok(next.decoder!.numLayers > 1);
+      assert.ok(next.decoder!.ffnDim.every((f) => f === arch.decoder!.ffnDim[0]));
     }
   }
   assert.ok(!seen.has("encoder.numLayers"), "encoder depth has one choice in small");

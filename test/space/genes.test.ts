@@ -21,7 +21,7 @@ test("gene specs are derived from the space, in a fixed order", () => {
 });
 
 test("encode gives choice indices and fills inactive layers with the last active layer", () => {
-  const arch = { ...smallArch, decoder: { ...smallArch.decoder, numLayers: 2, ffnDim: [1024, 512], selfHeads: [4, 2], crossHeads: [2, 4], crossLayers: [2, 1] } };
+  const arch = { ...smallArch, decoder: { ...smallArch.decoder!, numLayers: 2, ffnDim: [1024, 512], selfHeads: [4, 2], crossHeads: [2, 4], crossLayers: [2, 1] } };
   const genes = encodeArch(spaces.small, arch);
   const byKey = new Map(geneSpecs(spaces.small).map((s, i) => [s.key, genes[i]]));
   assert.equal(byKey.get("encoder.embedDim"), 1); // 192
@@ -30,7 +30,7 @@ test("encode gives choice indices and fills inactive layers with the last active
   assert.equal(byKey.get("decoder.ffnDim[1]"), 1);
   assert.equal(byKey.get("decoder.ffnDim[2]"), 1, "inactive layer copies layer 1");
   assert.equal(byKey.get("decoder.crossLayers[2]"), 0);
-  assert.throws(() => encodeArch(spaces.small, { ...arch, decoder: { ...arch.decoder, numLayers: 4 } }), /decoder\.numLayers = 4 is not allowed/);
+  assert.throws(() => encodeArch(spaces.small, { ...arch, decoder: { ...arch.decoder!, numLayers: 4 } }), /decoder\.numLayers = 4 is not allowed/);
 });
 
 test("decode(encode(arch)) is the arch, and encode(decode(genes)) is canonical", () => {
@@ -58,9 +58,9 @@ test("decode truncates per-layer genes to numLayers and rejects bad vectors", ()
   const genes = specs.map((s) => s.choices.length - 1);
   genes[specs.findIndex((s) => s.key === "decoder.numLayers")] = 0;
   const arch = decodeArch(spaces.tiny, genes);
-  assert.equal(arch.decoder.numLayers, 1);
-  assert.deepEqual(arch.decoder.ffnDim, [128]);
-  assert.deepEqual(arch.decoder.crossLayers, [2]);
+  assert.equal(arch.decoder!.numLayers, 1);
+  assert.deepEqual(arch.decoder!.ffnDim, [128]);
+  assert.deepEqual(arch.decoder!.crossLayers, [2]);
   assert.throws(() => decodeArch(spaces.tiny, genes.slice(1)), /expected 16 genes for space "tiny", got 15/);
   const bad = genes.slice();
   bad[2] = 3;

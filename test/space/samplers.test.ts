@@ -41,8 +41,8 @@ test("uniform covers every choice with roughly equal frequency", () => {
   const ffn = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const a = sampleArch(spaces.paper, rng);
-    depth.set(a.decoder.numLayers, (depth.get(a.decoder.numLayers) ?? 0) + 1);
-    const f = a.decoder.ffnDim[0];
+    depth.set(a.decoder!.numLayers, (depth.get(a.decoder!.numLayers) ?? 0) + 1);
+    const f = a.decoder!.ffnDim[0];
     ffn.set(f, (ffn.get(f) ?? 0) + 1);
   }
   assert.deepEqual([...depth.keys()].sort(), [1, 2, 3, 4, 5, 6]);

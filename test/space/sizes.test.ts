@@ -35,7 +35,7 @@ test("archParams matches a count of every weight tensor", () => {
   assert.equal(archParams(hand, oneLayer, 10, { includeEmbeddings: false }), body);
   assert.equal(archParams(hand, oneLayer, 10), body + 10 * 6); // one table, max(e, D) columns
   // crossLayers changes no parameter count.
-  const wider = { ...oneLayer, decoder: { ...oneLayer.decoder, crossLayers: [2] } };
+  const wider = { ...oneLayer, decoder: { ...oneLayer.decoder!, crossLayers: [2] } };
   assert.equal(archParams(hand, wider, 10), body + 60);
 });
 
@@ -53,7 +53,7 @@ test("archFlops matches a count of every matmul", () => {
   assert.equal(2 * encoderLayer + decoderLayer(1) + output, 2 * 456 + 584 + 120);
   assert.equal(archFlops(hand, oneLayer, opts), 2 * 1616);
   assert.equal(archFlops(hand, oneLayer, { ...opts, includeEmbeddings: false }), 2 * (1616 - output));
-  const wider = { ...oneLayer, decoder: { ...oneLayer.decoder, crossLayers: [2] } };
+  const wider = { ...oneLayer, decoder: { ...oneLayer.decoder!, crossLayers: [2] } };
   assert.equal(archFlops(hand, wider, opts), 2 * (2 * encoderLayer + decoderLayer(2) + output));
 });
 

@@ -17,3 +17,5 @@ export type { EncodedExample } from "./encode-examples";
 export { encodeSentences, encodeExamples } from "./encode-examples";
 export type { ClassificationBatch } from "./collate-classification";
 export { collateClassification } from "./collate-classification";
+export type { MaskedLmData, MaskedLmDataOptions } from "./masked-lm-data";
+export { asTrainingBatch, loadMaskedLmData, packSentences } from "./masked-lm-data";
