@@ -7,3 +7,4 @@ export type { BootstrapOptions } from "./bootstrap";
 export { rankCorrelationWithCi } from "./rank-correlation";
 export type { RankCorrelation } from "./rank-correlation";
 export { kendallInterval, spearmanInterval, normalQuantile } from "./fisher-interval";
+export { meanInterval, tQuantile975, type MeanInterval } from "./mean-interval";

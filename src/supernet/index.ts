@@ -10,3 +10,4 @@ export { decode, outputLogits } from "./decoder";
 export * from "./extract";
 export * from "./incremental";
 export type { ForwardContext, MoeLayerRecord } from "./layers";
+export * from "./classification-head";

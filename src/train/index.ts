@@ -7,3 +7,4 @@ export * from "./checkpoint/index";
 export * from "./standalone";
 export * from "./train-supernet";
 export * from "./restore-or-train";
+export * from "./fine-tune";

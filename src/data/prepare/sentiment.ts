@@ -31,7 +31,8 @@ export function readSentimentSentences(): LabelledSentence[] {
       throw new Error(`${file} is missing: the sentences ship only with sentiment@5.0.2; run npm install sentiment@5.0.2`);
     }
     const rows = JSON.parse(fs.readFileSync(file, "utf8")) as { text: string; class: number }[];
-    for (const r of rows) out.push({ source, text: r.text.trim(), label: r.class === 1 ? 1 : 0 });
+    // Each fixture ends with an empty row labelled 0 (1001 rows for 1000 sentences): not a sentence.
+    for (const r of rows) if (r.text.trim() !== "") out.push({ source, text: r.text.trim(), label: r.class === 1 ? 1 : 0 });
   }
   return out;
 }

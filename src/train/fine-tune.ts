@@ -1,0 +1,106 @@
+/**
+ * Fine-tuning a standalone BERT subnet (extracted from a supernet, collapsed from MoS, or fresh
+ * for training from scratch) on a sentence-classification task: every weight and a new head
+ * trained with Adam on a warmup-then-linear-decay schedule, as BERT's fine-tuning; accuracy on a
+ * held-out split. The model's weights change in place, so pass a copy, never a supernet.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ClassificationBatch } from "../data/bert/collate-classification";
+import { collateClassification } from "../data/bert/collate-classification";
+import type { EncodedExample } from "../data/bert/encode-examples";
+import type { Arch } from "../space/types";
+import { classificationLogits, createClassificationHead } from "../supernet/classification-head";
+import { disposeParams } from "../supernet/params";
+import type { Supernet } from "../supernet/supernet";
+import { Rng } from "../util/rng";
+import { adamUpdate, createAdamState, disposeAdamState } from "./adam";
+import { clipByGlobalNorm, disposeGradients, gradientsOf } from "./gradients";
+
+/** Options of `fineTuneClassifier`. */
+export interface FineTuneOptions {
+  readonly updates: number;
+  /** Examples per update. */
+  readonly batchSize: number;
+  /** Peak learning rate, reached after `warmup` of the updates, then decayed linearly to 0 (BERT). */
+  readonly lr: number;
+  readonly warmup?: number;
+  readonly seed: number;
+}
+
+/** What a fine-tuning run gives. */
+export interface FineTuneResult {
+  /** Accuracy on the evaluation examples. */
+  readonly accuracy: number;
+  readonly evaluated: number;
+  /** Training loss of each update. */
+  readonly losses: readonly number[];
+  readonly seconds: number;
+}
+
+function batchTensors(b: ClassificationBatch) {
+  return {
+    ids: tf.tensor2d(b.inputIds, [b.rows, b.seqLen], "int32"),
+    mask: tf.tensor2d(b.attentionMask, [b.rows, b.seqLen]),
+    labels: tf.tensor1d(b.labels, "int32"),
+  };
+}
+
+/** Accuracy of a model with a head over examples, in batches. */
+export function classificationAccuracy(model: Supernet, head: Record<string, tf.Variable>, arch: Arch, examples: readonly EncodedExample[], batchSize = 64): number {
+  let correct = 0;
+  const weights = { ...model.params, ...head };
+  for (let start = 0; start < examples.length; start += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, examples.length - start) }, (_, i) => start + i);
+    const b = collateClassification(examples, idx);
+    const predicted = tf.tidy(() => {
+      const t = batchTensors(b);
+      return tf.argMax(classificationLogits(weights, model.config, arch, t.ids, t.mask, null), 1).dataSync() as Int32Array;
+    });
+    predicted.forEach((p, r) => (correct += p === b.labels[r] ? 1 : 0));
+  }
+  return correct / examples.length;
+}
+
+/** Fine-tunes `model` (in place) with a fresh head on `train`, then measures accuracy on `evaluate`. */
+export function fineTuneClassifier(model: Supernet, arch: Arch, train: readonly EncodedExample[], evaluate: readonly EncodedExample[], numLabels: number, options: FineTuneOptions): FineTuneResult {
+  const { updates, batchSize, lr, seed } = options;
+  const warmup = options.warmup ?? 0.1;
+  if (!Number.isInteger(updates) || updates < 1) throw new Error(`fineTuneClassifier: updates must be a positive integer, got ${updates}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`fineTuneClassifier: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(lr > 0)) throw new Error(`fineTuneClassifier: lr must be > 0, got ${lr}`);
+  if (!(warmup >= 0 && warmup < 1)) throw new Error(`fineTuneClassifier: warmup must be in [0, 1), got ${warmup}`);
+  if (train.length === 0 || evaluate.length === 0) throw new Error("fineTuneClassifier: train and evaluate must hold examples");
+  const bad = [...train, ...evaluate].find((e) => !(Number.isInteger(e.label) && e.label >= 0 && e.label < numLabels));
+  if (bad) throw new Error(`fineTuneClassifier: a label ${bad.label} is outside [0, ${numLabels - 1}]`);
+  const started = Date.now();
+  const head = createClassificationHead(arch.encoder.embedDim, numLabels, seed);
+  const params = { ...model.params, ...head };
+  const adam = createAdamState();
+  const rng = new Rng(seed);
+  const losses: number[] = [];
+  let order: number[] = [];
+  try {
+    for (let step = 0; step < updates; step++) {
+      if (order.length < batchSize) order = order.concat(rng.shuffle(Array.from(train.keys())));
+      const b = collateClassification(train, order.splice(0, batchSize));
+      const dropoutRng = rng.fork();
+      const t = batchTensors(b);
+      const { value, grads } = gradientsOf(params, () => {
+        const logits = classificationLogits(params, model.config, arch, t.ids, t.mask, dropoutRng);
+        return tf.losses.softmaxCrossEntropy(tf.oneHot(t.labels, numLabels), logits) as tf.Scalar;
+      });
+      for (const x of Object.values(t)) x.dispose();
+      clipByGlobalNorm(grads, 1);
+      const warmupSteps = Math.max(1, Math.round(warmup * updates));
+      const rate = step < warmupSteps ? (lr * (step + 1)) / warmupSteps : (lr * (updates - step)) / Math.max(1, updates - warmupSteps);
+      adamUpdate(params, grads, adam, rate);
+      disposeGradients(grads);
+      losses.push(value);
+    }
+    const accuracy = classificationAccuracy(model, head, arch, evaluate);
+    return { accuracy, evaluated: evaluate.length, losses, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    disposeAdamState(adam);
+    disposeParams(head);
+  }
+}

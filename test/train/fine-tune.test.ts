@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { bertVocab, encodeExamples, loadTokenizer, majorityBaseline, sentimentTask } from "../../src/data/index";
+import { getBertSpace, largestArch } from "../../src/space/index";
+import { createStandalone, disposeParams, makeSupernetConfig } from "../../src/supernet/index";
+import { fineTuneClassifier } from "../../src/train/index";
+import { meanInterval, tQuantile975 } from "../../src/stats/index";
+import { useBackend } from "../helpers/backend";
+
+useBackend();
+
+test("meanInterval is the Student-t interval of a hand case", () => {
+  const e = meanInterval([1, 2, 3]);
+  assert.equal(e.estimate, 2);
+  assert.equal(e.n, 3);
+  assert.ok(Math.abs(e.ci[1] - (2 + 4.303 / Math.sqrt(3))) < 1e-12 && Math.abs(e.ci[0] - (2 - 4.303 / Math.sqrt(3))) < 1e-12);
+  assert.equal(tQuantile975(1), 12.706);
+  assert.throws(() => meanInterval([1]), /at least 2 finite numbers/);
+});
+
+test("a classifier fine-tuned from scratch beats the majority baseline on sentence sentiment in a short run", () => {
+  const task = sentimentTask();
+  const tokenizer = loadTokenizer("brown", 2000);
+  const vocab = bertVocab(tokenizer);
+  const train = encodeExamples(task.splits.train, tokenizer, vocab, 48);
+  const testSet = encodeExamples(task.splits.test, tokenizer, vocab, 48);
+  const majority = majorityBaseline(task.splits.train.map((e) => e.label), task.splits.test.map((e) => e.label), task.labelNames);
+  const space = getBertSpace("bert-tiny");
+  const arch = largestArch(space);
+  const model = createStandalone(makeSupernetConfig(space, vocab.vocabSize, { dropout: 0.1 }), arch, 3);
+  const before = tf.memory().numTensors;
+  const result = fineTuneClassifier(model, arch, train, testSet, task.labelNames.length, { updates: 150, batchSize: 32, lr: 2e-3, seed: 1 });
+  assert.equal(tf.memory().numTensors, before, "the head, optimizer state and batches are freed");
+  // Two binomial standard errors above the majority class on the 300 test sentences.
+  const margin = 2 * Math.sqrt((majority.accuracy * (1 - majority.accuracy)) / testSet.length);
+  assert.ok(result.accuracy > majority.accuracy + margin, `accuracy ${result.accuracy.toFixed(3)} against majority ${majority.accuracy.toFixed(3)} + ${margin.toFixed(3)}`);
+  assert.equal(result.losses.length, 150);
+  assert.throws(() => fineTuneClassifier(model, arch, train, testSet, 1, { updates: 1, batchSize: 4, lr: 1e-3, seed: 1 }), /numLabels must be an integer >= 2|label 1 is outside/);
+  disposeParams(model.params);
+});
