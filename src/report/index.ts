@@ -10,3 +10,4 @@ export * from "./machine";
 export * from "./markdown-format";
 export * from "./results-report";
 export * from "./write-results-report";
+export * from "./bert-comparison";
