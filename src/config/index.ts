@@ -1,2 +1,3 @@
 export * from "./preset";
 export * from "./translation-presets";
+export * from "./bert-presets";

@@ -371,4 +371,21 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     const published = entry<{ file: string; rows: unknown[] }>(r, "published.automoeTable4");
     assert.equal(published.rows.length, loadPublished(published.file).length, "every row of AutoMoE's Table 4 is shown");
   },
+
+  "07-bert-supernet": (r) => {
+    const compute = tableRows(r, "table.compute", ["model", "updates", "subnetPasses", "seconds", "source"], 2);
+    assert.equal(compute[0].subnetPasses, compute[1].subnetPasses, "plain and MoS made equal subnet passes");
+    assert.equal(compute[0].subnetPasses, 3 * (compute[0].updates as number), "three sandwich passes per update");
+    const scored = tableRows(r, "table.inherited", ["arch", "paramsM", "plainLoss", "mosLoss"]);
+    assert.equal(new Set(scored.map((s) => s.arch)).size, scored.length, "distinct scored subnets");
+    for (const s of scored) assert.ok((s.plainLoss as number) > 0 && (s.mosLoss as number) > 0, `${s.arch}: losses are positive`);
+    const diff = entry<{ estimate: number; n: number }>(r, "mosMinusPlainLoss");
+    assert.ok(isEstimate(diff) && diff.n === scored.length, "the paired difference is over the scored subnets");
+    assert.ok(close(diff.estimate, mean(scored.map((s) => (s.mosLoss as number) - (s.plainLoss as number))), 1e-9), "mosMinusPlainLoss is the mean paired difference");
+    const trend = entry<Record<string, { n: number }>>(r, "sizeTrend");
+    for (const k of ["plain", "mos"]) assert.ok(isEstimate(trend[k]) && trend[k].n === scored.length, `sizeTrend.${k} is over the scored subnets`);
+    for (const c of entry<{ model: string; absDifference: number }[]>(r, "collapse")) assert.ok(c.absDifference < 1e-4, `${c.model}: extraction/collapse changes the loss by ${c.absDifference}`);
+    const bands = tableRows(r, "table.observation1", ["operator", "differing", "pairs", "meanCosine", "lo95", "hi95"]);
+    for (const b of bands) assert.ok((b.lo95 as number) <= (b.meanCosine as number) + 1e-12 && (b.meanCosine as number) <= (b.hi95 as number) + 1e-12, `${b.operator} k=${b.differing}: interval contains the mean`);
+  },
 };

@@ -1,0 +1,42 @@
+/**
+ * Sizes of the BERT experiments per preset: which encoder-only space, the Brown tokenizer, how
+ * the masked-LM data is packed and batched, and how long supernets train. `tiny` runs in CI in
+ * seconds; `small` is the CPU main job. `paper` keeps the small space and trains far longer: the
+ * AutoDistil sub-spaces it should use need homogeneous layers, which the schema lacks yet.
+ */
+import type { BertSpaceName } from "../space/bert-presets";
+import type { PresetName } from "./preset";
+
+/** Sizes of a BERT experiment. */
+export interface BertPreset {
+  readonly space: BertSpaceName;
+  /** Prepared Brown tokenizer size. */
+  readonly vocabSize: number;
+  /** Longest packed sequence ([CLS] and [SEP] included). */
+  readonly maxLen: number;
+  /** Padded tokens per batch. */
+  readonly maxTokens: number;
+  /** Packed training / validation sequences kept (null = all). */
+  readonly trainSequences: number | null;
+  readonly validSequences: number | null;
+  /** Sandwich updates of each supernet (3 subnet passes each). */
+  readonly supernetUpdates: number;
+  /** Subnets scored with inherited weights (masked-LM loss against parameters). */
+  readonly scoredSubnets: number;
+  /** Anchors of the gradient-similarity probe. */
+  readonly probeAnchors: number;
+  readonly lr: number;
+  readonly warmupUpdates: number;
+}
+
+/** The BERT presets (frozen). */
+export const bertPresets: Readonly<Record<PresetName, BertPreset>> = Object.freeze({
+  tiny: { space: "bert-tiny", vocabSize: 2000, maxLen: 64, maxTokens: 1024, trainSequences: 400, validSequences: 24, supernetUpdates: 40, scoredSubnets: 8, probeAnchors: 2, lr: 3e-3, warmupUpdates: 5 },
+  small: { space: "bert-small", vocabSize: 2000, maxLen: 128, maxTokens: 1024, trainSequences: null, validSequences: 64, supernetUpdates: 100, scoredSubnets: 24, probeAnchors: 4, lr: 1e-3, warmupUpdates: 15 },
+  paper: { space: "bert-small", vocabSize: 2000, maxLen: 128, maxTokens: 4096, trainSequences: null, validSequences: null, supernetUpdates: 20000, scoredSubnets: 48, probeAnchors: 16, lr: 5e-4, warmupUpdates: 1000 },
+});
+
+/** A warmup-cosine schedule over `updates` updates at the preset's learning rate. */
+export function bertSchedule(preset: BertPreset, updates: number) {
+  return { kind: "cosine" as const, lr: preset.lr, warmupInitLr: preset.lr / 100, warmupUpdates: Math.min(preset.warmupUpdates, Math.floor(updates / 4)), maxUpdates: updates, minLr: preset.lr / 10 };
+}
