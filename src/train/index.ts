@@ -8,3 +8,4 @@ export * from "./standalone";
 export * from "./train-supernet";
 export * from "./restore-or-train";
 export * from "./fine-tune";
+export * from "./attention-relation-distillation";
