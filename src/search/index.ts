@@ -5,3 +5,4 @@ export * from "./latency";
 export * from "./latency-predictor";
 export * from "./random-search";
 export * from "./equal-cost";
+export * from "./parameter-bands";
