@@ -20,12 +20,12 @@ export interface MeanInterval {
   readonly level: number;
 }
 
-/** Mean of `values` with its 95% t interval and n; at least 2 values. */
-export function meanInterval(values: readonly number[]): MeanInterval {
+/** Mean of `values` with its 95% t interval and n; at least 2 values. `range` clips the interval to a quantity's possible values (an accuracy's [0, 1]). */
+export function meanInterval(values: readonly number[], range: readonly [number, number] = [-Infinity, Infinity]): MeanInterval {
   const n = values.length;
   if (n < 2 || values.some((v) => !Number.isFinite(v))) throw new Error(`meanInterval: values must be at least 2 finite numbers, got [${values.join(", ")}]`);
   const mean = values.reduce((s, v) => s + v, 0) / n;
   const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
   const half = (tQuantile975(n - 1) * sd) / Math.sqrt(n);
-  return { estimate: mean, ci: [mean - half, mean + half], n, level: 0.95 };
+  return { estimate: mean, ci: [Math.max(range[0], mean - half), Math.min(range[1], mean + half)], n, level: 0.95 };
 }

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { NotebookResultsFile, estimateViolations, isEstimate, resultsFormat } from "../../src/report/results";
 import { loadPublished } from "../../src/report/published";
+import { autoDistilRows, nasBertRows } from "../../src/report/bert-comparison";
 import { datasets } from "../../src/data/registry";
 
 type Row = Record<string, unknown>;
@@ -387,5 +388,26 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     for (const c of entry<{ model: string; absDifference: number }[]>(r, "collapse")) assert.ok(c.absDifference < 1e-4, `${c.model}: extraction/collapse changes the loss by ${c.absDifference}`);
     const bands = tableRows(r, "table.observation1", ["operator", "differing", "pairs", "meanCosine", "lo95", "hi95"]);
     for (const b of bands) assert.ok((b.lo95 as number) <= (b.meanCosine as number) + 1e-12 && (b.meanCosine as number) <= (b.hi95 as number) + 1e-12, `${b.operator} k=${b.differing}: interval contains the mean`);
+  },
+
+  "08-bert-tables": (r) => {
+    const fine = tableRows(r, "table.fineTuned", ["band", "paramsM", "start", "accuracy", "lo95", "hi95", "seeds"]);
+    const settings = entry<{ seeds: number[] }>(r, "fineTuning");
+    for (const f of fine) {
+      const where = `table.fineTuned ${f.band} ${f.start}`;
+      assert.equal(f.seeds, settings.seeds.length, `${where}: one run per seed`);
+      assert.ok((f.lo95 as number) >= 0 && (f.hi95 as number) <= 1 && (f.lo95 as number) <= (f.accuracy as number) && (f.accuracy as number) <= (f.hi95 as number), `${where}: an accuracy interval within [0, 1] containing its mean`);
+    }
+    for (const band of new Set(fine.map((f) => f.band))) {
+      const rows = fine.filter((f) => f.band === band);
+      assert.equal(rows.length, 3, `${band}: scratch, extracted and collapsed`);
+      assert.equal(new Set(rows.map((x) => x.paramsM)).size, 1, `${band}: the three starts fine-tune the same arch`);
+    }
+    const published = tableRows(r, "table.published", ["band", "paper", "model", "avg7", "paperAvg", "source"]);
+    assert.equal(published.length, nasBertRows().length + autoDistilRows().length, "every NAS-BERT Table 2 and AutoDistil Table 3 row is shown");
+    for (const p of published) assert.match(String(p.source), /data\/published\/\S+\.csv row \d+$/, `${p.model}: its source names file and row`);
+    const ours = tableRows(r, "table.ours", ["block", "model", "task", "mean", "ciLo", "ciHi", "n"]);
+    assert.equal(ours.length, fine.length, "our block holds every fine-tuned result");
+    assert.ok(ours.every((o) => !("avg7" in o)), "our rows are never averaged with GLUE");
   },
 };

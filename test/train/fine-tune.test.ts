@@ -17,6 +17,7 @@ test("meanInterval is the Student-t interval of a hand case", () => {
   assert.ok(Math.abs(e.ci[1] - (2 + 4.303 / Math.sqrt(3))) < 1e-12 && Math.abs(e.ci[0] - (2 - 4.303 / Math.sqrt(3))) < 1e-12);
   assert.equal(tQuantile975(1), 12.706);
   assert.throws(() => meanInterval([1]), /at least 2 finite numbers/);
+  assert.deepEqual(meanInterval([0.9, 1, 1], [0, 1]).ci[1], 1, "an accuracy's interval stops at 1");
 });
 
 test("a classifier fine-tuned from scratch beats the majority baseline on sentence sentiment in a short run", () => {
