@@ -35,6 +35,8 @@ import { MosOverhead, measureMosOverhead } from "./mos-overhead";
 const goalRatio = 0.3;
 /** PyTorch threads (the machine kind has 2 cores). */
 const torchThreads = 2;
+/** Largest relative difference allowed between our and PyTorch's initial loss on the same weights and batches. */
+const lossTolerance = 1e-3;
 const seed = 1;
 const lr = 1e-3;
 
@@ -331,6 +333,15 @@ function summarize(s: SummaryInput): void {
     `${fmt(c.oursInitLoss, 4)} / ${fmt(c.torchInitLoss, 4)}`,
   ]);
   log(formatTable(header, rows));
+  // Same model, weights and batches on both sides: the initial losses must agree, or the speed
+  // comparison is between two different computations and means nothing.
+  const lossMismatches = comparison.filter((c) => c.oursInitLoss !== null && c.torchInitLoss !== null && Math.abs(c.oursInitLoss - c.torchInitLoss) > lossTolerance * Math.abs(c.torchInitLoss));
+  const lossChecked = comparison.filter((c) => c.oursInitLoss !== null && c.torchInitLoss !== null).length;
+  if (lossMismatches.length > 0) {
+    errors["loss check"] = `initial losses differ by more than ${lossTolerance} relative: ${lossMismatches.map((c) => `${c.label} ${fmt(c.oursInitLoss, 5)} vs ${fmt(c.torchInitLoss, 5)}`).join("; ")}`;
+    process.exitCode = 1;
+  }
+  log(`loss check (relative tolerance ${lossTolerance}): ${lossChecked === 0 ? "not run (no PyTorch losses)" : lossMismatches.length === 0 ? `${lossChecked} subnets agree` : "FAILED"}`);
   const goalLine =
     goal.value === null
       ? `goal: ${goal.metric} >= ${goalRatio}x: not measured`
