@@ -75,3 +75,24 @@ test("with nothing queued the server closes at once", () => {
   server.close();
   assert.ok(server.iopub.closed && server.shell.closed);
 });
+
+test("a send that meets a closed socket is dropped, whether zeromq throws or rejects; other errors still surface", async () => {
+  class Throwing extends FakeSocket {
+    override send(message: string): Promise<void> {
+      if (this.closed) throw Object.assign(new Error("Socket is closed"), { code: "EBADF" });
+      return super.send(message);
+    }
+  }
+  serialiseSends(Throwing.prototype);
+  const s = new Throwing();
+  s.close();
+  await s.send("status: idle");
+  assert.deepEqual(s.delivered, []);
+  class Failing extends FakeSocket {
+    override send(): Promise<void> {
+      throw Object.assign(new Error("out of memory"), { code: "ENOMEM" });
+    }
+  }
+  serialiseSends(Failing.prototype);
+  await assert.rejects(new Failing().send("x"), /out of memory/);
+});
