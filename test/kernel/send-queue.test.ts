@@ -89,7 +89,7 @@ test("a send that meets a closed socket is dropped, whether zeromq throws or rej
   await s.send("status: idle");
   assert.deepEqual(s.delivered, []);
   class Failing extends FakeSocket {
-    override send(): Promise<void> {
+    override send(_message: string): Promise<void> {
       throw Object.assign(new Error("out of memory"), { code: "ENOMEM" });
     }
   }
