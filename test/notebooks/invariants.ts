@@ -391,6 +391,11 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
   },
 
   "08-bert-tables": (r) => {
+    const searched = tableRows(r, "table.search", ["band", "supernet", "scored", "bestLoss", "paramsM", "arch"]);
+    for (const band of new Set(searched.map((s) => s.band))) {
+      const [a, b] = searched.filter((s) => s.band === band);
+      assert.equal(a.scored, b.scored, `${band}: both supernets' searches scored the same number of subnets`);
+    }
     const fine = tableRows(r, "table.fineTuned", ["band", "paramsM", "start", "accuracy", "lo95", "hi95", "seeds"]);
     const settings = entry<{ seeds: number[] }>(r, "fineTuning");
     for (const f of fine) {
