@@ -33,13 +33,18 @@ export const expertFeatureNames: readonly string[] = Object.freeze(["meanEncExpe
 
 /** The feature names of a space: HAT's 10, plus the 6 expert features in a mixture-of-experts space; the encoder's alone in an encoder-only space. */
 export function archFeatureNames(space: SearchSpace): readonly string[] {
-  const all = isMoeSpace(space) ? [...featureNames, ...expertFeatureNames] : featureNames;
+  const all = encoderDecoderFeatureNames(space);
   return isEncoderOnly(space) ? all.filter((n) => /^enc|Enc/.test(n)) : all;
 }
 
-/** Keeps the entries of `values` (in the order of all features) that the space has. */
+/** The features an encoder-decoder version of the space would have (what `archFeatures` computes before dropping absent parts). */
+function encoderDecoderFeatureNames(space: SearchSpace): readonly string[] {
+  return isMoeSpace(space) ? [...featureNames, ...expertFeatureNames] : featureNames;
+}
+
+/** Keeps the entries of `values` (in the order of the encoder-decoder features) that the space has. */
 function forSpace(space: SearchSpace, values: number[]): number[] {
-  const all = isMoeSpace(space) ? [...featureNames, ...expertFeatureNames] : featureNames;
+  const all = encoderDecoderFeatureNames(space);
   const kept = new Set(archFeatureNames(space));
   return values.filter((_, i) => kept.has(all[i]));
 }

@@ -37,7 +37,7 @@ export interface FineTuneResult {
   readonly seconds: number;
 }
 
-function batchTensors(b: ClassificationBatch) {
+function classificationTensors(b: ClassificationBatch) {
   return {
     ids: tf.tensor2d(b.inputIds, [b.rows, b.seqLen], "int32"),
     mask: tf.tensor2d(b.attentionMask, [b.rows, b.seqLen]),
@@ -53,7 +53,7 @@ export function classificationAccuracy(model: Supernet, head: Record<string, tf.
     const idx = Array.from({ length: Math.min(batchSize, examples.length - start) }, (_, i) => start + i);
     const b = collateClassification(examples, idx);
     const predicted = tf.tidy(() => {
-      const t = batchTensors(b);
+      const t = classificationTensors(b);
       return tf.argMax(classificationLogits(weights, model.config, arch, t.ids, t.mask, null), 1).dataSync() as Int32Array;
     });
     predicted.forEach((p, r) => (correct += p === b.labels[r] ? 1 : 0));
@@ -78,20 +78,20 @@ export function fineTuneClassifier(model: Supernet, arch: Arch, train: readonly 
   const adam = createAdamState();
   const rng = new Rng(seed);
   const losses: number[] = [];
+  const warmupSteps = Math.max(1, Math.round(warmup * updates));
   let order: number[] = [];
   try {
     for (let step = 0; step < updates; step++) {
       if (order.length < batchSize) order = order.concat(rng.shuffle(Array.from(train.keys())));
       const b = collateClassification(train, order.splice(0, batchSize));
       const dropoutRng = rng.fork();
-      const t = batchTensors(b);
+      const t = classificationTensors(b);
       const { value, grads } = gradientsOf(params, () => {
         const logits = classificationLogits(params, model.config, arch, t.ids, t.mask, dropoutRng);
         return tf.losses.softmaxCrossEntropy(tf.oneHot(t.labels, numLabels), logits) as tf.Scalar;
       });
       for (const x of Object.values(t)) x.dispose();
       clipByGlobalNorm(grads, 1);
-      const warmupSteps = Math.max(1, Math.round(warmup * updates));
       const rate = step < warmupSteps ? (lr * (step + 1)) / warmupSteps : (lr * (updates - step)) / Math.max(1, updates - warmupSteps);
       adamUpdate(params, grads, adam, rate);
       disposeGradients(grads);
