@@ -15,6 +15,8 @@ export interface TranslationPreset {
   readonly trainPairs: number | null;
   /** Validation pairs used for losses and BLEU. */
   readonly validPairs: number;
+  /** Validation pairs greedy BLEU is scored on (a fixed, evenly spread subset; null = all). Decoding dominates evaluation time on a CPU. */
+  readonly bleuSentences: number | null;
   /** Longest source/target in tokens (longer ones are truncated). */
   readonly maxLen: number;
   /** Padded tokens per batch. */
@@ -49,14 +51,19 @@ export interface TranslationPreset {
 
 /** The translation presets (frozen). */
 export const translationPresets: Readonly<Record<PresetName, TranslationPreset>> = Object.freeze({
-  tiny: { space: "tiny", vocabSize: 1000, trainPairs: 3000, validPairs: 96, maxLen: 40, maxTokens: 1024, supernetUpdates: 60, standaloneUpdates: 40, comparisonUpdates: 30, fixedSubnets: 4, groundTruthSubnets: 12, groundTruthSeeds: [1, 2], groundTruthUpdates: 40, probeAnchors: 3, latencySamples: 40, searchPopulation: 10, searchIterations: 4, searchBatches: 1, lr: 3e-3, warmupUpdates: 10 },
-  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 200, maxLen: 64, maxTokens: 1024, supernetUpdates: 400, standaloneUpdates: 150, comparisonUpdates: 100, fixedSubnets: 6, groundTruthSubnets: 24, groundTruthSeeds: [1, 2], groundTruthUpdates: 200, probeAnchors: 6, latencySamples: 120, searchPopulation: 30, searchIterations: 8, searchBatches: 2, lr: 1.5e-3, warmupUpdates: 60 },
-  paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, comparisonUpdates: 40000, fixedSubnets: 20, groundTruthSubnets: 48, groundTruthSeeds: [1, 2], groundTruthUpdates: 40000, probeAnchors: 32, latencySamples: 2000, searchPopulation: 125, searchIterations: 30, searchBatches: 8, lr: 1e-3, warmupUpdates: 4000 },
+  tiny: { space: "tiny", vocabSize: 1000, trainPairs: 3000, validPairs: 96, bleuSentences: 48, maxLen: 40, maxTokens: 1024, supernetUpdates: 60, standaloneUpdates: 40, comparisonUpdates: 30, fixedSubnets: 4, groundTruthSubnets: 12, groundTruthSeeds: [1, 2], groundTruthUpdates: 40, probeAnchors: 3, latencySamples: 40, searchPopulation: 10, searchIterations: 4, searchBatches: 1, lr: 3e-3, warmupUpdates: 10 },
+  small: { space: "small", vocabSize: 4000, trainPairs: null, validPairs: 200, bleuSentences: 60, maxLen: 64, maxTokens: 1024, supernetUpdates: 400, standaloneUpdates: 150, comparisonUpdates: 100, fixedSubnets: 6, groundTruthSubnets: 24, groundTruthSeeds: [1, 2], groundTruthUpdates: 200, probeAnchors: 6, latencySamples: 120, searchPopulation: 30, searchIterations: 8, searchBatches: 2, lr: 1.5e-3, warmupUpdates: 60 },
+  paper: { space: "paper", vocabSize: 4000, trainPairs: null, validPairs: 965, bleuSentences: null, maxLen: 128, maxTokens: 4096, supernetUpdates: 40000, standaloneUpdates: 40000, comparisonUpdates: 40000, fixedSubnets: 20, groundTruthSubnets: 48, groundTruthSeeds: [1, 2], groundTruthUpdates: 40000, probeAnchors: 32, latencySamples: 2000, searchPopulation: 125, searchIterations: 30, searchBatches: 8, lr: 1e-3, warmupUpdates: 4000 },
 });
 
 /** Data options of a preset (for `loadTranslationData`). */
 export function translationDataOptions(preset: TranslationPreset, seed = 1) {
   return { vocabSize: preset.vocabSize, trainPairs: preset.trainPairs, validPairs: preset.validPairs, maxLen: preset.maxLen, maxTokens: preset.maxTokens, seed };
+}
+
+/** Greedy-decoding BLEU options of a preset (for `evaluateSubnets`): the preset's length limit and BLEU subset. */
+export function presetBleu(preset: TranslationPreset): { beam: number; maxLen: number; sentences?: number } {
+  return preset.bleuSentences === null ? { beam: 1, maxLen: preset.maxLen } : { beam: 1, maxLen: preset.maxLen, sentences: preset.bleuSentences };
 }
 
 /** A warmup-cosine schedule over `updates` updates at the preset's learning rate. */

@@ -12,8 +12,7 @@ import { largestArch, smallestArch } from "../space/named-archs";
 import type { Arch, SearchSpace } from "../space/types";
 import type { WeightSharingModel } from "../supernet/supernet";
 import { Rng } from "../util/rng";
-import { DecodeOptions } from "./decode";
-import { evaluateBleu } from "./translation-bleu";
+import { TranslationBleuOptions, evaluateBleu } from "./translation-bleu";
 import { evaluateLoss } from "./validation-loss";
 
 /** One evaluated subnet. */
@@ -51,7 +50,7 @@ export function archSize(space: SearchSpace, arch: Arch, vocabSize: number): { p
 }
 
 /** Loss (and BLEU if `bleu` is given) of each arch with the model's weights. */
-export function evaluateSubnets(model: WeightSharingModel, archs: readonly Arch[], data: TranslationData, options: { bleu?: Partial<DecodeOptions> | null; space?: SearchSpace } = {}): SubnetRow[] {
+export function evaluateSubnets(model: WeightSharingModel, archs: readonly Arch[], data: TranslationData, options: { bleu?: TranslationBleuOptions | null; space?: SearchSpace } = {}): SubnetRow[] {
   const space = options.space ?? model.config.space;
   return archs.map((arch) => {
     const loss = evaluateLoss(model, arch, data.validBatches);

@@ -20,7 +20,8 @@ const rowsOf = (r: NotebookResultsFile, key: string): Row[] => {
   return (r.entries[key] as { rows: Row[] }).rows;
 };
 
-function checkGroundTruth(r: NotebookResultsFile, subnets: number): void {
+/** The results file's ground-truth entry names the preset's spec, covers its whole design and has two or more seeds. */
+export function checkGroundTruth(r: NotebookResultsFile, subnets: number): void {
   const preset = r.preset as PresetName;
   const spec = groundTruthSpec(preset);
   const gt = r.entries.groundTruth as Row;

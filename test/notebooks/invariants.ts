@@ -14,6 +14,9 @@ import { NotebookResultsFile, estimateViolations, isEstimate, resultsFormat } fr
 import { loadPublished } from "../../src/report/published";
 import { autoDistilRows, nasBertRows } from "../../src/report/bert-comparison";
 import { datasets } from "../../src/data/registry";
+import { groundTruthSpec } from "../../src/estimator/ground-truth-spec";
+import type { PresetName } from "../../src/config/preset";
+import { checkGroundTruth } from "./estimator-invariants";
 
 type Row = Record<string, unknown>;
 type Entries = Record<string, unknown>;
@@ -173,24 +176,21 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     assert.ok(isFiniteNumber(extraction.maxAbsDifference) && extraction.maxAbsDifference >= 0, `extraction difference ${extraction.maxAbsDifference}`);
     assert.ok(extraction.maxAbsDifference <= extraction.tolerance, `an extracted subnet's logits differ from the supernet's by ${extraction.maxAbsDifference} > ${extraction.tolerance}`);
 
-    const standalone = entry<{ subnets: number }>(r, "standalone");
-    const gap = tableRows(r, "table.gap", ["arch", "params", "inheritedLoss", "standaloneLoss", "lossGap", "inheritedBleu", "standaloneBleu"], standalone.subnets);
-    gap.forEach((g, i) => {
-      assert.equal(g.arch, inherited[i].arch, `table.gap row ${i}: the i-th evaluated subnet is the i-th retrained`);
-      assert.equal(g.inheritedLoss, inherited[i].validLoss, `table.gap row ${i}: inherited loss is the table's`);
-      assert.ok(close(g.lossGap, (g.standaloneLoss as number) - (g.inheritedLoss as number)), `table.gap row ${i}: lossGap = standalone - inherited`);
-    });
+    // The standalone side is the ground truth of notebooks 02 and 04: the whole design, every row paired with it.
+    const gap = tableRows(r, "table.gap", ["arch", "params", "inheritedLoss", "standaloneLoss", "gap"]);
+    checkGroundTruth(r, gap.length);
+    assert.equal(new Set(gap.map((g) => g.arch)).size, gap.length, "table.gap: distinct subnets");
+    assert.deepEqual(gap.map((g) => g.arch as string).sort(), [...groundTruthSpec(r.preset as PresetName).archs].sort(), "table.gap: exactly the ground truth's subnets");
+    gap.forEach((g, i) => assert.ok(close(g.gap, (g.standaloneLoss as number) - (g.inheritedLoss as number)), `table.gap row ${i}: gap = standalone - inherited`));
     const meanGap = entry(r, "gap.meanLoss");
     assert.ok(isEstimate(meanGap), "gap.meanLoss is an estimate");
-    assert.equal(meanGap.n, gap.length, "gap.meanLoss is over the retrained subnets");
-    assert.ok(close(meanGap.estimate, mean(gap.map((g) => g.lossGap as number))), "gap.meanLoss is the mean of lossGap");
-
-    if (gap.length >= 3) {
-      const rank = entry<{ n: number; kendall: number; spearman: number }>(r, "rank");
-      assert.equal(rank.n, gap.length);
-      for (const v of [rank.kendall, rank.spearman]) assert.ok(v === null || (v >= -1 && v <= 1), `rank correlation ${v}`);
-    } else {
-      assert.ok(!("rank" in r.entries), "no rank correlation from fewer than 3 subnets");
+    assert.equal(meanGap.n, gap.length, "gap.meanLoss is over the ground-truth subnets");
+    assert.ok(close(meanGap.estimate, mean(gap.map((g) => g.gap as number))), "gap.meanLoss is the mean of gap");
+    const rank = entry<{ n: number; kendall: unknown; spearman: unknown }>(r, "rank");
+    assert.equal(rank.n, gap.length);
+    for (const v of [rank.kendall, rank.spearman]) {
+      assert.ok(isEstimate(v) && v.n === gap.length, "rank correlations are estimates over the ground truth");
+      assert.ok(v.estimate >= -1 && v.estimate <= 1, `rank correlation ${v.estimate}`);
     }
   },
 
