@@ -198,7 +198,7 @@ export function describeReliability(r: GroundTruthReliability): string {
   const k = r.kendall;
   const verdict = r.reliable
     ? `above ${r.threshold}: the ground truth is reliable enough to rank against`
-    : `not above ${r.threshold}: the ground truth is not reliable; rank correlations against it are bounded by its own noise and are not evidence about the supernets`;
+    : `not above ${r.threshold}: the ground truth is not reliable; rank correlations against it (the mean of the seeds, somewhat steadier than one seed, so they can exceed this agreement) are limited by its noise and are not evidence about the supernets`;
   return `Seeds ${r.seeds[0]} and ${r.seeds[1]} of the ${k.n} standalone subnets agree with Kendall tau ${k.estimate.toFixed(3)} [${k.ci[0].toFixed(3)}, ${k.ci[1].toFixed(3)}] (n = ${k.n}), ${verdict}.`;
 }
 
