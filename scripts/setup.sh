@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, and nothing else: Debian packages (Jupyter, Chromium, the SWORD
-# Bible modules), npm packages, the project-local TypeScript kernel and the prepared data.
+# Bible modules, OpenBLAS), npm packages, the OpenBLAS matmul addon, the project-local
+# TypeScript kernel and the prepared data.
 # Safe to run again; each step checks before it acts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ apt_packages=(
   chromium fonts-dejavu-core
   libsword-utils sword-text-web sword-text-sparv
   slurmctld slurmd slurm-client munge
+  libopenblas-dev pkg-config
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -27,6 +29,20 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The OpenBLAS matmul addon (native/blas), built against the running node's own headers with
+# npm's node-gyp; without it every product runs on the wasm kernels (src/backend/blas.ts says so).
+addon=native/blas/build/Release/supernet_blas.node
+if [ ! -f "$addon" ] || [ native/blas/blas.c -nt "$addon" ] || [ native/blas/binding.gyp -nt "$addon" ]; then
+  node_dir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+  gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
+  mkdir -p out/setup
+  if [ -f "$gyp" ] && (cd native/blas && node "$gyp" rebuild --nodedir="$node_dir") >out/setup/blas-build.log 2>&1; then
+    say "built the OpenBLAS matmul addon ($addon)"
+  else
+    say "WARNING: the OpenBLAS matmul addon did not build (out/setup/blas-build.log); matrix products stay on wasm"
+  fi
 fi
 
 bash scripts/kernel/install-kernel.sh

@@ -8,6 +8,7 @@ import type { BackendReport } from "./select-backend";
 export function describeBackend(report: BackendReport): string {
   const details = [`${report.threads} thread${report.threads === 1 ? "" : "s"}`];
   if (report.simd) details.push("SIMD");
+  if (report.blas) details.push(report.blas.used ? "matmul on OpenBLAS" : `matmul on wasm (${report.blas.why})`);
   if (report.threadsNote) details.push(`threads: ${report.threadsNote}`);
   const skipped = report.reasons.filter((r) => r.outcome === "skipped").map((r) => `; skipped ${r.candidate}: ${r.why}`);
   return `backend: ${report.name} (${details.join(", ")})${skipped.join("")}`;

@@ -4,3 +4,4 @@ export * from "./select-backend";
 export * from "./describe-backend";
 export * from "./wasm-kernels";
 export * from "./wasm-threads";
+export * from "./blas";

@@ -3,12 +3,13 @@
  * tensorflow-gpu (@tensorflow/tfjs-node-gpu) > tensorflow (@tensorflow/tfjs-node) > wasm > cpu,
  * or the one SUPERNET_BACKEND forces, and reports why each other one was skipped. wasm gets the
  * kernels it lacks and, where the 4.22 internals allow, SUPERNET_THREADS threads (default: one
- * per core). The choice is made once per process; later calls return the same report.
+ * per core); its matrix products run on OpenBLAS when the set-up built that addon (SUPERNET_BLAS). The choice is made once per process; later calls return the same report.
  */
 import * as tf from "@tensorflow/tfjs";
 import { availableParallelism } from "os";
 import { BackendName, backendEnvVar, backendNames, parseBackendName, parseThreads, threadsEnvVar } from "./backend-name";
 import { RequireModule, nativeModules, nativeUnavailable } from "./native-backend";
+import { BlasStatus, initBlas } from "./blas";
 import { registerWasmKernels } from "./wasm-kernels";
 import { installThreadedWasm, restoreSingleThreadWasm, wasmThreadsInUse } from "./wasm-threads";
 
@@ -33,6 +34,8 @@ export interface BackendReport {
   readonly threadsNote?: string;
   /** Whether wasm runs its SIMD build; absent for other backends. */
   readonly simd?: boolean;
+  /** Whether wasm's matrix products run on OpenBLAS, and why (not); absent for other backends. */
+  readonly blas?: BlasStatus;
   /** Version of @tensorflow/tfjs. */
   readonly tfjsVersion: string;
 }
@@ -56,6 +59,7 @@ interface Attempt {
   readonly threads: number;
   readonly threadsNote?: string;
   readonly simd?: boolean;
+  readonly blas?: BlasStatus;
 }
 
 let cached: BackendReport | null = null;
@@ -71,7 +75,7 @@ async function setBackendSafely(name: string): Promise<string | null> {
   }
 }
 
-async function tryWasm(requireModule: RequireModule, threads: number): Promise<Attempt> {
+async function tryWasm(requireModule: RequireModule, threads: number, env: Readonly<Record<string, string | undefined>>): Promise<Attempt> {
   try {
     requireModule("@tensorflow/tfjs-backend-wasm");
   } catch (err) {
@@ -90,16 +94,17 @@ async function tryWasm(requireModule: RequireModule, threads: number): Promise<A
   const inUse = wasmThreadsInUse();
   if (inUse < threads && note === "") note = `tfjs reports ${inUse} of ${threads} threads`;
   const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
-  return { why: null, threads: inUse, simd, ...(note ? { threadsNote: note } : {}) };
+  const blas = initBlas(threads, env);
+  return { why: null, threads: inUse, simd, blas, ...(note ? { threadsNote: note } : {}) };
 }
 
-async function tryCandidate(candidate: BackendName, requireModule: RequireModule, threads: number): Promise<Attempt> {
+async function tryCandidate(candidate: BackendName, requireModule: RequireModule, threads: number, env: Readonly<Record<string, string | undefined>>): Promise<Attempt> {
   if (candidate === "tensorflow-gpu" || candidate === "tensorflow") {
     // Both native packages register the same "tensorflow" backend; only the module differs.
     const why = nativeUnavailable(nativeModules[candidate], requireModule) ?? (await setBackendSafely("tensorflow"));
     return { why, threads: availableParallelism() };
   }
-  if (candidate === "wasm") return tryWasm(requireModule, threads);
+  if (candidate === "wasm") return tryWasm(requireModule, threads, env);
   return { why: await setBackendSafely("cpu"), threads: 1 };
 }
 
@@ -117,7 +122,7 @@ async function select(options: SelectBackendOptions): Promise<BackendReport> {
       reasons.push({ candidate, outcome: "skipped", why: `${forcedBy}=${forced}` });
       continue;
     }
-    const attempt = await tryCandidate(candidate, requireModule, threads);
+    const attempt = await tryCandidate(candidate, requireModule, threads, env);
     if (attempt.why !== null) {
       reasons.push({ candidate, outcome: "skipped", why: attempt.why });
       if (forced !== undefined) throw new Error(`${forcedBy}=${forced} cannot be used: ${attempt.why}`);
@@ -131,6 +136,7 @@ async function select(options: SelectBackendOptions): Promise<BackendReport> {
       threads: attempt.threads,
       ...(attempt.threadsNote !== undefined ? { threadsNote: attempt.threadsNote } : {}),
       ...(attempt.simd !== undefined ? { simd: attempt.simd } : {}),
+      ...(attempt.blas !== undefined ? { blas: attempt.blas } : {}),
       tfjsVersion: tf.version.tfjs,
     };
   }

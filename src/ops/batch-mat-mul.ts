@@ -10,7 +10,8 @@
  * up, and on par at (32, 16, 16). Other backends batch natively and get tf.matMul directly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { xnnBatchMatMulAvailable, xnnBatchMatMulKernel } from "./batch-mat-mul-kernel";
+import { batchMatMulTuning, xnnBatchMatMulAvailable, xnnBatchMatMulKernel } from "./batch-mat-mul-kernel";
+import { blasMatMul, blasMatMulAvailable } from "./blas-mat-mul-kernel";
 import { assertFloat32, assertRank, assertSameSize } from "./check";
 
 const t3 = (x: tf.Tensor3D): tf.Tensor3D => tf.transpose(x, [0, 2, 1]);
@@ -56,6 +57,7 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, 
 
 /** op(a)·op(b) on the plain kernel, transposing explicitly; not differentiated. */
 function product(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: boolean): tf.Tensor3D {
+  if (batchMatMulTuning.blas && blasMatMulAvailable() && a.size > 0 && b.size > 0) return blasMatMul(a, b, transposeA, transposeB);
   return tf.tidy(() => plainBatchMatMul(transposeA ? t3(a) : a, transposeB ? t3(b) : b));
 }
 

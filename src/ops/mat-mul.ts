@@ -6,25 +6,34 @@
  * pass for the transpose flags and in the gradient:
  *   y = A B,  A = op(a), B = op(b);  dA = dy B^T,  dB = A^T dy,
  *   da = dA or dA^T = B dy^T,  db = dB or dB^T = dy^T A.
+ * Where the OpenBLAS addon is loaded (src/backend/blas.ts), every one of these products goes to
+ * sgemm with its transpose flags instead, and nothing is copied.
  */
 import * as tf from "@tensorflow/tfjs";
+import { blasMatMul, blasMatMulAvailable } from "./blas-mat-mul-kernel";
 import { assertFloat32, assertRank, assertSameSize } from "./check";
 
 type MatMul2D = (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 const t2 = (x: tf.Tensor2D): tf.Tensor2D => tf.transpose(x);
 
+/** op(a)·op(b): on OpenBLAS with its transpose flags, else a plain product after explicit transposes. */
+function product(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
+  if (blasMatMulAvailable()) return blasMatMul(a, b, transposeA, transposeB);
+  return tf.tidy(() => tf.matMul(transposeA ? t2(a) : a, transposeB ? t2(b) : b));
+}
+
 function makeVariant(transposeA: boolean, transposeB: boolean): MatMul2D {
   const f = tf.customGrad((a: tf.Tensor | tf.GradSaveFunc, b: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
     const x = a as tf.Tensor2D;
     const w = b as tf.Tensor2D;
     (save as tf.GradSaveFunc)([x, w]);
-    const value = tf.tidy(() => tf.matMul(transposeA ? t2(x) : x, transposeB ? t2(w) : w));
+    const value = product(x, w, transposeA, transposeB);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [sa, sb] = saved as tf.Tensor2D[];
       const g = dy as tf.Tensor2D;
-      const da = tf.tidy(() => (transposeA ? tf.matMul(transposeB ? t2(sb) : sb, t2(g)) : tf.matMul(g, transposeB ? sb : t2(sb))));
-      const db = tf.tidy(() => (transposeB ? tf.matMul(t2(g), transposeA ? t2(sa) : sa) : tf.matMul(transposeA ? sa : t2(sa), g)));
+      const da = transposeA ? product(sb, g, transposeB, true) : product(g, sb, false, !transposeB);
+      const db = transposeB ? product(g, sa, true, transposeA) : product(sa, g, !transposeA, false);
       return [da, db];
     };
     return { value, gradFunc };

@@ -30,6 +30,7 @@ test("a missing native module falls back to wasm with 2 threads and SIMD, and sa
   assert.equal(report.threads, 2, `threads: ${report.threadsNote}`);
   assert.equal(report.threadsNote, undefined);
   assert.equal(report.simd, true);
+  assert.equal(report.blas?.used, true, `the set-up builds the OpenBLAS addon: ${report.blas?.why}`);
   assert.equal(report.tfjsVersion, "4.22.0");
   assert.deepEqual(
     report.reasons.map((r) => [r.candidate, r.outcome]),
@@ -41,7 +42,7 @@ test("a missing native module falls back to wasm with 2 threads and SIMD, and sa
   );
   assert.equal(
     describeBackend(report),
-    "backend: wasm (2 threads, SIMD); skipped tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed; skipped tensorflow: @tensorflow/tfjs-node is not installed",
+    "backend: wasm (2 threads, SIMD, matmul on OpenBLAS); skipped tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed; skipped tensorflow: @tensorflow/tfjs-node is not installed",
   );
 });
 

@@ -1,0 +1,111 @@
+/**
+ * Native matrix products for the wasm backend: a small Node-API addon (native/blas, built by the
+ * set-up with node-gyp against Debian's OpenBLAS) multiplies tensors in place on tfjs-wasm's
+ * heap. OpenBLAS's sgemm reaches 2-3x XNNPACK-in-wasm on this machine kind, and it multiplies
+ * transposed operands without the explicit copies the wasm path needs. When the addon is not
+ * built, cannot load, or SUPERNET_BLAS=off, everything runs on the wasm kernels and `blasStatus`
+ * says why. OpenBLAS picks its kernels for the CPU when it loads, unless OPENBLAS_CORETYPE names
+ * them (this machine kind sets Haswell, the AVX2 kernels; unset, OpenBLAS takes its AVX-512 ones
+ * here, about 1.5x faster on a 1024^3 product); the status's `config` names the core in use.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { projectRoot } from "../util/paths";
+
+/** Environment variable that turns the native products off (off/0/false) or requires them (on/1/true). */
+export const blasEnvVar = "SUPERNET_BLAS";
+
+/** The addon's functions. Offsets and strides are in bytes into `view`'s buffer. */
+export interface BlasAddon {
+  gemm(
+    view: Uint8Array,
+    transposeA: boolean,
+    transposeB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    aOffset: number,
+    bOffset: number,
+    cOffset: number,
+    batch: number,
+    strideA: number,
+    strideB: number,
+    strideC: number,
+  ): void;
+  /** Sets (when given) and returns OpenBLAS's thread count. */
+  threads(n?: number): number;
+  /** OpenBLAS's build description (version, core, threading). */
+  config(): string;
+}
+
+/** Whether the native products are in use, and why (not). */
+export interface BlasStatus {
+  readonly used: boolean;
+  readonly why: string;
+  /** OpenBLAS's build description when loaded. */
+  readonly config?: string;
+  readonly threads?: number;
+}
+
+/** Where the set-up puts the built addon. */
+export const blasAddonPath = path.join(projectRoot, "native", "blas", "build", "Release", "supernet_blas.node");
+
+let addon: BlasAddon | null = null;
+let status: BlasStatus = { used: false, why: "not initialised (selectBackend initialises it with the wasm backend)" };
+
+function parseSwitch(value: string | undefined): "on" | "off" | "auto" {
+  const v = (value ?? "").trim().toLowerCase();
+  if (v === "" || v === "auto") return "auto";
+  if (["on", "1", "true"].includes(v)) return "on";
+  if (["off", "0", "false"].includes(v)) return "off";
+  throw new Error(`${blasEnvVar} must be one of on, off, auto (or 1, 0, true, false); got "${value}"`);
+}
+
+/**
+ * Loads the addon for use with `threads` OpenBLAS threads, unless SUPERNET_BLAS=off; with
+ * SUPERNET_BLAS=on a missing addon is an error. Returns the status, also kept for `blasStatus`.
+ */
+export function initBlas(threads: number, env: Readonly<Record<string, string | undefined>> = process.env, addonPath = blasAddonPath): BlasStatus {
+  const mode = parseSwitch(env[blasEnvVar]);
+  addon = null;
+  if (mode === "off") {
+    status = { used: false, why: `${blasEnvVar}=off` };
+    return status;
+  }
+  let why: string | null = null;
+  if (!fs.existsSync(addonPath)) {
+    why = `the OpenBLAS addon is not built (${path.relative(projectRoot, addonPath)} missing; npm run setup builds it when libopenblas-dev is installed)`;
+  } else {
+    try {
+      addon = require(addonPath) as BlasAddon;
+      addon.threads(threads);
+    } catch (err) {
+      addon = null;
+      why = `the OpenBLAS addon failed to load: ${String((err as Error).message).split("\n")[0]}`;
+    }
+  }
+  if (why !== null) {
+    if (mode === "on") throw new Error(`${blasEnvVar}=on but ${why}`);
+    status = { used: false, why };
+    return status;
+  }
+  const a = addon as BlasAddon;
+  status = { used: true, why: mode === "on" ? `forced by ${blasEnvVar}` : "OpenBLAS addon loaded", config: a.config().trim(), threads: a.threads() };
+  return status;
+}
+
+/** Stops using the addon (the wasm kernels take over); for side-by-side benchmarks and parity tests. */
+export function disableBlas(why: string): void {
+  addon = null;
+  status = { used: false, why };
+}
+
+/** The loaded addon, or null when the wasm kernels serve. */
+export function blasAddon(): BlasAddon | null {
+  return addon;
+}
+
+/** Whether the native products are in use, and why (not). */
+export function blasStatus(): BlasStatus {
+  return status;
+}
