@@ -50,6 +50,16 @@ export interface BlasStatus {
 /** Where the set-up puts the built addon. */
 export const blasAddonPath = path.join(projectRoot, "native", "blas", "build", "Release", "supernet_blas.node");
 
+/**
+ * OpenBLAS's idle threads spin for about 2^28 cycles after each product before sleeping; here
+ * they spin on the cores wasm's own threads need for the element-wise work between products.
+ * The shortest wait (2^4 cycles) made a training step of the largest `small` subnet ~10% faster.
+ * Read once, when the library loads; a value already set is left alone.
+ */
+function shortenThreadSpin(): void {
+  if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = "4";
+}
+
 let addon: BlasAddon | null = null;
 let status: BlasStatus = { used: false, why: "not initialised (selectBackend initialises it with the wasm backend)" };
 
@@ -77,6 +87,7 @@ export function initBlas(threads: number, env: Readonly<Record<string, string | 
     why = `the OpenBLAS addon is not built (${path.relative(projectRoot, addonPath)} missing; npm run setup builds it when libopenblas-dev is installed)`;
   } else {
     try {
+      shortenThreadSpin();
       addon = require(addonPath) as BlasAddon;
       addon.threads(threads);
     } catch (err) {
