@@ -1,18 +1,66 @@
 /**
  * The sweep spec of a preset's ground truth: the stratified design's subnets, each trained from
- * scratch with the preset's ground-truth seeds and updates, on the same data plan. Notebooks 02,
- * 04 and 05 and the `npm run ground-truth` command all derive it here, so they share one sweep
- * folder (and one shipped artifact) per preset.
+ * scratch with the preset's ground-truth seeds and updates, on the same data plan. Notebooks 01,
+ * 02, 04 and 05 and the `npm run ground-truth` command all derive it here, so they share one sweep
+ * folder (and one shipped artifact) per preset; `loadGroundTruth` is how a notebook gets it.
  */
 import type { PresetName } from "../config/preset";
 import { translationPresets } from "../config/translation-presets";
 import { getSpace } from "../space/presets";
+import { Estimate, estimate } from "../report/results";
+import { sweepOrShipped } from "../sweep/shipped";
+import type { SweepRecord } from "../sweep/record";
+import type { SweepOptions } from "../sweep/run-sweep";
 import type { SweepSpec } from "../sweep/spec";
-import { groundTruthDesignSeed, stratifiedArchs } from "./ground-truth";
+import { GroundTruthReliability, GroundTruthRow, groundTruthDesignSeed, groundTruthReliability, groundTruthRows, stratifiedArchs } from "./ground-truth";
 
 /** The ground-truth sweep spec of `preset`. */
 export function groundTruthSpec(preset: PresetName): SweepSpec {
   const p = translationPresets[preset];
   const archs = stratifiedArchs(getSpace(p.space), p.groundTruthSubnets, groundTruthDesignSeed).map((d) => d.key);
   return { name: `ground-truth-${preset}`, preset, archs, updates: p.groundTruthUpdates, seeds: [...p.groundTruthSeeds], bleu: false, dataSeed: 1 };
+}
+
+/** What a notebook records about the ground truth it ranks against. */
+export interface GroundTruthSummary {
+  readonly spec: string;
+  readonly subnets: number;
+  readonly seeds: readonly number[];
+  readonly updates: number;
+  readonly shipped: boolean;
+  /** Where the records came from, in words (artifact with its provenance, or trained here and why). */
+  readonly source: string;
+  /** Kendall tau between the seeds' rankings, with its bootstrap CI and n. */
+  readonly seedKendall: Estimate;
+  readonly reliable: boolean;
+}
+
+/** A preset's ground truth, ready to rank against. */
+export interface LoadedGroundTruth {
+  readonly spec: SweepSpec;
+  readonly records: SweepRecord[];
+  /** One row per subnet, losses per seed and their mean. */
+  readonly rows: GroundTruthRow[];
+  readonly reliability: GroundTruthReliability;
+  readonly summary: GroundTruthSummary;
+}
+
+/** The preset's ground truth: the shipped artifact when it matches and verifies, else the sweep run here; with its seed-to-seed reliability. */
+export async function loadGroundTruth(preset: PresetName, options: SweepOptions): Promise<LoadedGroundTruth> {
+  const spec = groundTruthSpec(preset);
+  const found = await sweepOrShipped(spec, options);
+  const rows = groundTruthRows(found.records);
+  const reliability = groundTruthReliability(rows);
+  const k = reliability.kendall;
+  const summary: GroundTruthSummary = {
+    spec: spec.name,
+    subnets: k.n,
+    seeds: spec.seeds,
+    updates: spec.updates,
+    shipped: found.shipped,
+    source: found.source,
+    seedKendall: estimate(k.estimate, k.ci, k.n),
+    reliable: reliability.reliable,
+  };
+  return { spec, records: found.records, rows, reliability, summary };
 }
