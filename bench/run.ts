@@ -26,6 +26,7 @@ import { WeightManifest, exportWeights } from "./export-weights";
 import { fmt, formatTable } from "./format-table";
 import { MatmulResult, matmulGflops } from "./matmul-gflops";
 import { ComputeVariant, computeVariants } from "./compute-variants";
+import { BertBenchResult, benchBert } from "./bert-throughput";
 import { PeakFlops, peakFlops } from "./peak-flops";
 import { ensureTorch, runTorchReference, TorchAvailability } from "./torch-reference";
 import { ThroughputResult, archDropoutRates, benchTrainConfig, measureTrainingThroughput } from "./train-throughput";
@@ -255,6 +256,11 @@ async function main(): Promise<void> {
       notes.push("PyTorch comparison skipped: --no-torch");
     }
 
+    const bert = await section('masked-LM training throughput: largest subnet of "bert-small", ours on each route and PyTorch', () =>
+      benchBert({ variants, warmup: options.warmup, steps: options.steps, budgetSeconds: options.budgetSeconds, seed, lr, torch: options.torch, torchThreads, lossTolerance, log }),
+    );
+    if (bert?.torchError) notes.push(`BERT: ${bert.torchError}`);
+
     const mosOverhead: MosOverhead[] = [];
     for (const { label, arch } of subnets) {
       const r = await section(`MoS training overhead: ${label} subnet (plain vs MoS: layer-wise and neuron-wise with 2 experts, MT release with 6)`, () => {
@@ -274,7 +280,7 @@ async function main(): Promise<void> {
     });
     if (moeStep) log(`   ms/step dense ${fmt(moeStep.msDense, 0)}, MoE ${fmt(moeStep.msMoe, 0)} (${fmt(moeStep.ratio, 3)}x); active parameters ${moeStep.activeParams.dense.toLocaleString("en-US")} vs ${moeStep.activeParams.moe.toLocaleString("en-US")}`);
 
-    summarize({ options, backend, variants, data, matmul, matmuls, peak, ours, torch, torchStatus, subnets, space, loadAtStart, started, mosOverhead, moeStep });
+    summarize({ options, backend, variants, bert, data, matmul, matmuls, peak, ours, torch, torchStatus, subnets, space, loadAtStart, started, mosOverhead, moeStep });
   } finally {
     if (options.keepExchange) log(`exchange folder kept: ${exchangeDir}`);
     else fs.rmSync(exchangeDir, { recursive: true, force: true });
@@ -303,6 +309,7 @@ interface SummaryInput {
   readonly peak: PeakFlops | null;
   readonly ours: Record<string, ThroughputResult | null>;
   readonly variants: readonly ComputeVariant[];
+  readonly bert: BertBenchResult | null;
   readonly matmuls: Record<string, MatmulResult | null>;
   readonly torch: TorchOutput | null;
   readonly torchStatus: TorchAvailability | null;
@@ -364,6 +371,19 @@ function summarize(s: SummaryInput): void {
     errors["loss check"] = `initial losses differ by more than ${lossTolerance} relative: ${lossMismatches.map((c) => `${c.label} ${fmt(c.oursInitLoss, 5)} vs ${fmt(c.torchInitLoss, 5)}`).join("; ")}`;
     process.exitCode = 1;
   }
+  if (s.bert) {
+    log(formatTable(
+      ["BERT route", "params", "ours masked tok/s", "ours ms/step", "torch masked tok/s", "ours/torch", "init loss ours/torch"],
+      s.bert.rows.map((r) => [r.route, `${fmt(r.params / 1e6, 2)}M`, fmt(r.ours.tokensPerSec), fmt(r.ours.msPerStep), fmt(r.torchTokensPerSec), r.ratio === null ? "-" : `${fmt(r.ratio, 3)}x`, `${fmt(r.ours.initEvalLoss, 4)} / ${fmt(r.torchInitLoss, 4)}`]),
+    ));
+    const bad = s.bert.rows.filter((r) => r.lossAgrees === false);
+    if (bad.length > 0) {
+      errors["BERT loss check"] = `initial masked-LM losses differ by more than ${lossTolerance} relative: ${bad.map((r) => `${r.route} ${fmt(r.ours.initEvalLoss, 5)} vs ${fmt(r.torchInitLoss, 5)}`).join("; ")}`;
+      process.exitCode = 1;
+    }
+    const checked = s.bert.rows.filter((r) => r.lossAgrees !== null).length;
+    log(`BERT loss check (relative tolerance ${lossTolerance}): ${checked === 0 ? "not run (no PyTorch loss)" : bad.length === 0 ? `${checked} routes agree` : "FAILED"}`);
+  }
   log(`loss check (relative tolerance ${lossTolerance}): ${lossChecked === 0 ? "not run (no PyTorch losses)" : lossMismatches.length === 0 ? `${lossChecked} subnets agree` : "FAILED"}`);
   const goalLine =
     goal.value === null
@@ -399,6 +419,7 @@ function summarize(s: SummaryInput): void {
       training: s.ours,
       torch: s.torch,
       torchAvailability: s.torchStatus,
+      bert: s.bert,
       mosOverhead: s.mosOverhead,
       moeStep: s.moeStep,
       comparison,

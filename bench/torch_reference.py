@@ -12,6 +12,10 @@ crossLayers[l] of them concatenated along time; label-smoothed cross entropy ave
 target tokens; Adam(0.9, 0.98, eps 1e-9); global gradient-norm clipping; dropout scaled with width
 as HAT does (the rates come in the input).
 
+An encoder-only (BERT) arch has no "decoder": its logits come from the last encoder state through
+the tied embedding table, and its targets are the masked positions (tgtOut under tgtMask), so the
+same loss is the masked-LM loss of src/data/bert/masked-lm-loss.ts (with the same smoothing).
+
 Weights are held as HAT holds them: the max-size shared tensors, laid out [in, out], sliced to the
 arch's first-k rows/columns inside the forward pass ("supernet" mode, the like-for-like reference
 for supernet training: gradients and Adam updates are full-size). "standalone" mode clones the
@@ -43,7 +47,8 @@ def load_weights(spec, base_dir):
 
 def used_shapes(arch, vocab, qkv):
     """The first-k block of each shared weight the arch uses: name -> sliced shape ([in, out] for .w)."""
-    e, d = arch["encoder"]["embedDim"], arch["decoder"]["embedDim"]
+    e = arch["encoder"]["embedDim"]
+    d = arch["decoder"]["embedDim"] if "decoder" in arch else e
     shapes = {"embed": [vocab, max(e, d)]}
 
     def linear(name, i, o):
@@ -68,6 +73,8 @@ def used_shapes(arch, vocab, qkv):
         linear(f"enc.{l}.fc1", e, f)
         linear(f"enc.{l}.fc2", f, e)
     norm("enc.ln", e)
+    if "decoder" not in arch:
+        return shapes
     for l in range(arch["decoder"]["numLayers"]):
         f = arch["decoder"]["ffnDim"][l]
         norm(f"dec.{l}.ln1", d)
@@ -210,7 +217,7 @@ class Subnet:
 
     def logits(self, batch):
         states, src_bias = self.encode(batch["src"], batch["srcMask"])
-        hidden = self.decode(batch["tgtIn"], states, src_bias)
+        hidden = states[-1] if "decoder" not in self.arch else self.decode(batch["tgtIn"], states, src_bias)
         dim = hidden.shape[-1]
         return torch.matmul(hidden, self.params["embed"][:, :dim].t())  # tied output projection (B, T, V)
 
