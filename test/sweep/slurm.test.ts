@@ -88,7 +88,11 @@ test("a sweep on Slurm mixes with local results, survives a cancelled and a requ
   const records = await waitForSlurmSweep(spec, { outDir, pollSeconds: 1 });
   t.diagnostic(`second array ended at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   assert.deepEqual(records.map((r) => [r.job.id, r.result.arch]), jobs.map((j) => [j.id, j.arch]));
-  assert.match(fs.readFileSync(path.join(dir, "slurm", `${first.jobId}_${requeued.index}.out`), "utf8"), new RegExp(`slurm task ${requeued.index}: finished already`));
+  // The sweep is complete once every record exists, which can be before Slurm has run the
+  // requeued task again; wait for that run, which must find its result and leave it alone.
+  const requeuedOut = path.join(dir, "slurm", `${first.jobId}_${requeued.index}.out`);
+  const rerun = new RegExp(`slurm task ${requeued.index}: finished already`);
+  await until("the requeued task to run again", () => (fs.existsSync(requeuedOut) && rerun.test(fs.readFileSync(requeuedOut, "utf8")) ? true : undefined));
   for (const id of finished) assert.equal(stamp(id), stamps[id], `${id} was not rewritten`);
   const expectedLaunches = [["a00-s1", "local"], ...ids.slice(1).map((id) => [id, "slurm"]), [victim.id, "slurm"]].map((l) => l.join(" ")).sort();
   assert.deepEqual(launches().map((l) => l.join(" ")).sort(), expectedLaunches, "each job ran once, the cancelled one twice");
