@@ -21,7 +21,7 @@ import { simdGemm, simdGemmFits } from "./simd-gemm";
  * several times faster when the cores are shared; at M 62 they are on par, so XNNPACK keeps the
  * larger products where its second thread should pay.
  */
-export const batchMatMulTuning = { simdMaxRows: 64, blas: true };
+export const batchMatMulTuning = { simdMaxRows: 64 };
 
 /** Kernel name: a [B, M, K] x b [B, K, N] -> [B, M, N], neither transposed. */
 export const xnnBatchMatMulKernel = "SupernetXnnBatchMatMul";

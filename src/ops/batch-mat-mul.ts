@@ -10,7 +10,7 @@
  * up, and on par at (32, 16, 16). Other backends batch natively and get tf.matMul directly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchMatMulTuning, xnnBatchMatMulAvailable, xnnBatchMatMulKernel } from "./batch-mat-mul-kernel";
+import { xnnBatchMatMulAvailable, xnnBatchMatMulKernel } from "./batch-mat-mul-kernel";
 import { blasMatMul, blasMatMulAvailable } from "./blas-mat-mul-kernel";
 import { assertFloat32, assertRank, assertSameSize } from "./check";
 
@@ -57,7 +57,7 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, 
 
 /** op(a)·op(b) on the plain kernel, transposing explicitly; not differentiated. */
 function product(a: tf.Tensor3D, b: tf.Tensor3D, transposeA: boolean, transposeB: boolean): tf.Tensor3D {
-  if (batchMatMulTuning.blas && blasMatMulAvailable() && a.size > 0 && b.size > 0) return blasMatMul(a, b, transposeA, transposeB);
+  if (blasMatMulAvailable()) return blasMatMul(a, b, transposeA, transposeB);
   return tf.tidy(() => plainBatchMatMul(transposeA ? t3(a) : a, transposeB ? t3(b) : b));
 }
 
