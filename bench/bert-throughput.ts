@@ -70,7 +70,7 @@ export async function benchBert(o: Options): Promise<BertBenchResult> {
     let weights: WeightManifest | null = null;
     const ours: { route: string; result: ThroughputResult }[] = [];
     for (const variant of o.variants) {
-      variant.enable();
+      await variant.enable();
       const result = await measureTrainingThroughput({
         label: `bert ${variant.label}`,
         space,
@@ -84,14 +84,14 @@ export async function benchBert(o: Options): Promise<BertBenchResult> {
         seed: o.seed,
         lr: o.lr,
         profile: false,
-        onModel: (model) => {
-          if (o.torch && weights === null) weights = exportWeights(model.params, exchange);
+        onModel: async (model) => {
+          if (o.torch && weights === null) weights = await exportWeights(model.params, exchange);
         },
       });
       o.log(`   ours (${variant.label}): ${fmt(result.tokensPerSec, 0)} masked tokens/s, ${fmt(result.msPerStep, 0)} ms/step over ${result.steps} steps, initial loss ${fmt(result.initEvalLoss, 4)}`);
       ours.push({ route: variant.label, result });
     }
-    o.variants[0]?.enable();
+    await o.variants[0]?.enable();
     let torch: TorchAvailability | null = null;
     let torchRow: { tokensPerSec?: number; initEvalLoss?: number; error?: string } | null = null;
     let torchError: string | undefined;

@@ -29,7 +29,7 @@ export interface MoeStepResult {
 }
 
 /** Times `steps` updates of each, alternating batch by batch, after one warm-up update each. */
-export function measureMoeStep(vocabSize: number, batches: readonly TranslationBatch[], steps: number, experts: number, seed: number): MoeStepResult {
+export async function measureMoeStep(vocabSize: number, batches: readonly TranslationBatch[], steps: number, experts: number, seed: number): Promise<MoeStepResult> {
   const denseSpace = getSpace("small");
   const moeSpace = getSpace("small-moe");
   const dense = largestArch(denseSpace);
@@ -43,11 +43,11 @@ export function measureMoeStep(vocabSize: number, batches: readonly TranslationB
   const states = runs.map(() => createTrainerState(trainConfig));
   try {
     for (let i = 0; i <= steps; i++) {
-      runs.forEach((r, k) => {
+      for (const [k, r] of runs.entries()) {
         const t0 = performance.now();
-        trainStep(r.model, states[k], trainConfig, { name: "fixed", next: () => [r.arch] }, batches[i % batches.length]);
+        await trainStep(r.model, states[k], trainConfig, { name: "fixed", next: () => [r.arch] }, batches[i % batches.length]);
         if (i > 0) r.total += performance.now() - t0; // step 0 warms up
-      });
+      }
     }
     const [msDense, msMoe] = runs.map((r) => r.total / steps);
     return { experts, steps, msDense, msMoe, ratio: msMoe / msDense, activeParams: { dense: archSparsity(denseSpace, dense).activeParams, moe: archSparsity(moeSpace, moeArch).activeParams } };

@@ -27,7 +27,7 @@ export interface MosOverhead {
 }
 
 /** Times `steps` updates of `arch` per model after one warm-up update each. */
-export function measureMosOverhead(label: string, space: SearchSpace, arch: Arch, vocabSize: number, batches: readonly TranslationBatch[], steps: number, seed: number): MosOverhead {
+export async function measureMosOverhead(label: string, space: SearchSpace, arch: Arch, vocabSize: number, batches: readonly TranslationBatch[], steps: number, seed: number): Promise<MosOverhead> {
   const config = makeSupernetConfig(space, vocabSize);
   const models: Record<string, WeightSharingModel> = {
     plain: createSupernet(config, seed),
@@ -44,7 +44,7 @@ export function measureMosOverhead(label: string, space: SearchSpace, arch: Arch
       const batch = batches[i % batches.length];
       for (const [name, model] of Object.entries(models)) {
         const t0 = performance.now();
-        trainStep(model, states[name], trainConfig, sampler, batch);
+        await trainStep(model, states[name], trainConfig, sampler, batch);
         if (i > 0) total[name] += performance.now() - t0; // step 0 warms up
       }
     }

@@ -32,7 +32,7 @@ export interface ThroughputOptions {
   /** Profile one extra step (kernels by time). */
   readonly profile: boolean;
   /** Called with the fresh supernet before training (e.g. to export its initial weights). */
-  readonly onModel?: (model: Supernet) => void;
+  readonly onModel?: (model: Supernet) => void | Promise<void>;
   /** Progress lines. */
   readonly log?: (line: string) => void;
 }
@@ -86,14 +86,17 @@ export function benchTrainConfig(lr: number, seed: number): TrainConfig {
   return makeTrainConfig({ schedule: { kind: "constant", lr, warmupInitLr: lr, warmupUpdates: 0, maxUpdates: 1_000_000, minLr: 0 }, seed });
 }
 
-function initEvalLoss(model: Supernet, arch: Arch, batch: TranslationBatch, labelSmoothing: number): number {
-  return tf.tidy(() => archLoss(model, arch, batchTensors(batch), null, labelSmoothing).dataSync()[0]);
+async function initEvalLoss(model: Supernet, arch: Arch, batch: TranslationBatch, labelSmoothing: number): Promise<number> {
+  const loss = tf.tidy(() => archLoss(model, arch, batchTensors(batch), null, labelSmoothing));
+  const value = (await loss.data())[0];
+  loss.dispose();
+  return value;
 }
 
-async function profileStep(run: () => void): Promise<StepProfile> {
+async function profileStep(run: () => Promise<unknown>): Promise<StepProfile> {
   const t0 = performance.now();
-  const info = await tf.profile(() => {
-    run();
+  const info = await tf.profile(async () => {
+    await run();
     return [];
   });
   const wallMs = performance.now() - t0;
@@ -132,12 +135,12 @@ export async function measureTrainingThroughput(o: ThroughputOptions): Promise<T
   const sampler = fixedSampler([o.arch], o.space);
   const tensorsBefore = tf.memory().numTensors;
   try {
-    o.onModel?.(model);
-    const initLoss = initEvalLoss(model, o.arch, o.batches[0], trainConfig.labelSmoothing);
+    await o.onModel?.(model);
+    const initLoss = await initEvalLoss(model, o.arch, o.batches[0], trainConfig.labelSmoothing);
     const warmupMs: number[] = [];
     for (let i = 0; i < o.warmupSteps; i++) {
       const t0 = performance.now();
-      trainStep(model, state, trainConfig, sampler, o.batches[i]);
+      await trainStep(model, state, trainConfig, sampler, o.batches[i]);
       warmupMs.push(performance.now() - t0);
       log(`  ${o.label}: warm-up step ${i + 1}/${o.warmupSteps} ${warmupMs[i].toFixed(0)} ms`);
     }
@@ -154,7 +157,7 @@ export async function measureTrainingThroughput(o: ThroughputOptions): Promise<T
       }
       const batch = o.batches[o.warmupSteps + i];
       const t0 = performance.now();
-      const result = trainStep(model, state, trainConfig, sampler, batch);
+      const result = await trainStep(model, state, trainConfig, sampler, batch);
       const ms = performance.now() - t0;
       stepMs.push(ms);
       elapsed += ms;
@@ -162,7 +165,7 @@ export async function measureTrainingThroughput(o: ThroughputOptions): Promise<T
       losses.push(result.losses[0].loss);
       log(`  ${o.label}: step ${i + 1}/${maxSteps} ${ms.toFixed(0)} ms, ${result.targetTokens} target tokens, loss ${result.losses[0].loss.toFixed(3)}`);
     }
-    const profile = o.profile ? await profileStep(() => void trainStep(model, state, trainConfig, sampler, o.batches[o.warmupSteps])) : undefined;
+    const profile = o.profile ? await profileStep(() => trainStep(model, state, trainConfig, sampler, o.batches[o.warmupSteps])) : undefined;
     const seconds = elapsed / 1000;
     return {
       label: o.label,

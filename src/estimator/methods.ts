@@ -119,7 +119,7 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
     const t0 = Date.now();
     const studied = await restoreOrTrain(options.checkpoint, create, options.data, { updates, schedule, seed: options.seed, sampler, label: method, showProgress: options.showProgress });
     const restored = studied.source.startsWith("restored");
-    const snapshot = options.snapshot ? { step: updates, rows: evaluateSubnets(studied.model, options.snapshot.archs, options.data, { bleu: null }) } : undefined;
+    const snapshot = options.snapshot ? { step: updates, rows: await evaluateSubnets(studied.model, options.snapshot.archs, options.data, { bleu: null }) } : undefined;
     return {
       method,
       model: studied.model,
@@ -135,8 +135,8 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
   const model = create();
   const every = options.anchorEvery ?? Math.max(1, Math.floor(updates / 10));
   let snapshot: TrainedMethod["snapshot"];
-  const takeSnapshot = (step: number) => {
-    if (options.snapshot && snapshot === undefined && step === snapshotStep) snapshot = { step, rows: evaluateSubnets(model, options.snapshot.archs, options.data, { bleu: null }) };
+  const takeSnapshot = async (step: number) => {
+    if (options.snapshot && snapshot === undefined && step === snapshotStep) snapshot = { step, rows: await evaluateSubnets(model, options.snapshot.archs, options.data, { bleu: null }) };
   };
   const started = Date.now();
   const { rows, state } = await trainSupernet(model, options.data, {
@@ -147,13 +147,14 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
     label: method,
     hook,
     showProgress: options.showProgress,
-    onStep: (result, st) => {
-      if (hook && st.step % every === 0) hook.offerAnchor(model, result.losses[0].arch, options.data.validBatches.slice(0, 2), st.step);
-      takeSnapshot(st.step);
+    // Training waits for this before its next update, so offers and snapshots see the weights of this step.
+    onStep: async (result, st) => {
+      if (hook && st.step % every === 0) await hook.offerAnchor(model, result.losses[0].arch, options.data.validBatches.slice(0, 2), st.step);
+      await takeSnapshot(st.step);
     },
   });
   const seconds = (Date.now() - started) / 1000;
-  takeSnapshot(updates);
+  await takeSnapshot(updates);
   // MAGIC-A: one anchor forward per update, and per offer the candidate and (unless it is the anchor) the anchor on 2 dev batches.
   const offers = (hook?.history ?? []).filter((r) => r.kind === "offer");
   const devBatches = Math.min(2, options.data.validBatches.length);

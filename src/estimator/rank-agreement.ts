@@ -23,9 +23,9 @@ export interface GapRow {
 }
 
 /** Inherited losses of the sweep's subnets under `model`, paired with their standalone losses (mean over seeds). */
-export function gapRows(model: WeightSharingModel, records: readonly SweepRecord[], data: TranslationData): GapRow[] {
+export async function gapRows(model: WeightSharingModel, records: readonly SweepRecord[], data: TranslationData): Promise<GapRow[]> {
   const archs = [...new Set(records.map((r) => r.job.arch))];
-  return pairWithStandalone(evaluateSubnets(model, archs.map((k) => archFromKey(k, model.config.space)), data, { bleu: null }), records);
+  return pairWithStandalone(await evaluateSubnets(model, archs.map((k) => archFromKey(k, model.config.space)), data, { bleu: null }), records);
 }
 
 /** Inherited subnet rows (e.g. a part-way snapshot) paired with the sweep's standalone losses (mean over seeds); every row's arch must be in the sweep. */

@@ -27,21 +27,21 @@ export interface DecodeOptions {
 export const decodeDefaults: DecodeOptions = Object.freeze({ beam: 1, maxLen: 100, lenPenalty: 1 });
 
 /** Steps the decoder on `tokens`, returning log-probs (rows x V) as a flat array and the new cache. */
-function step(model: WeightSharingModel, weights: Weights, arch: Arch, tokens: readonly number[], cache: DecoderCache): { logProbs: Float32Array; vocab: number; cache: DecoderCache } {
+async function step(model: WeightSharingModel, weights: Weights, arch: Arch, tokens: readonly number[], cache: DecoderCache): Promise<{ logProbs: Float32Array; vocab: number; cache: DecoderCache }> {
   const input = tf.tensor1d(tokens as number[], "int32");
   const { logits, cache: next } = decodeStep(weights, model.config, arch, input, cache);
   input.dispose();
   disposeSelfCache(cache);
   const lp = tf.tidy(() => tf.logSoftmax(logits));
-  const logProbs = lp.dataSync() as Float32Array;
   const vocab = logits.shape[1];
   logits.dispose();
+  const logProbs = (await lp.data()) as Float32Array;
   lp.dispose();
   return { logProbs, vocab, cache: next };
 }
 
 /** Greedy decoding of every row of a batch; returns token ids without bos/eos, in row order. */
-export function greedyDecode(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, maxLen: number): number[][] {
+export async function greedyDecode(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, maxLen: number): Promise<number[][]> {
   const weights = plainWeights(model, arch, "greedyDecode");
   const t = batchTensors(batch);
   let cache = startDecoding(weights, model.config, arch, t.src, t.srcMask);
@@ -50,7 +50,7 @@ export function greedyDecode(model: WeightSharingModel, arch: Arch, batch: Trans
   const done = new Array<boolean>(batch.rows).fill(false);
   let tokens = new Array<number>(batch.rows).fill(BOS_ID);
   for (let pos = 0; pos < maxLen && done.some((d) => !d); pos++) {
-    const r = step(model, weights, arch, tokens, cache);
+    const r = await step(model, weights, arch, tokens, cache);
     cache = r.cache;
     tokens = tokens.map((_, b) => {
       let best = 0;
@@ -73,7 +73,7 @@ interface Hypothesis {
 }
 
 /** Beam search over every row of a batch; returns the best hypothesis per row. */
-export function beamDecode(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, options: DecodeOptions): number[][] {
+export async function beamDecode(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, options: DecodeOptions): Promise<number[][]> {
   const k = options.beam;
   const rows = batch.rows;
   const weights = plainWeights(model, arch, "beamDecode");
@@ -86,7 +86,7 @@ export function beamDecode(model: WeightSharingModel, arch: Arch, batch: Transla
   const finished: Hypothesis[][] = Array.from({ length: rows }, () => []);
   const norm = (h: Hypothesis, len: number) => h.score / Math.pow(len, options.lenPenalty);
   for (let pos = 0; pos < options.maxLen && finished.some((f) => f.length < k); pos++) {
-    const r = step(model, weights, arch, alive.map((h) => (h.tokens.length ? h.tokens[h.tokens.length - 1] : BOS_ID)), cache);
+    const r = await step(model, weights, arch, alive.map((h) => (h.tokens.length ? h.tokens[h.tokens.length - 1] : BOS_ID)), cache);
     cache = r.cache;
     const nextAlive: Hypothesis[] = [];
     const order: number[] = [];
@@ -143,7 +143,7 @@ export function beamDecode(model: WeightSharingModel, arch: Arch, batch: Transla
 }
 
 /** Decodes a batch with the given options (greedy when beam = 1). */
-export function translateBatch(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, options: Partial<DecodeOptions> = {}): number[][] {
+export async function translateBatch(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, options: Partial<DecodeOptions> = {}): Promise<number[][]> {
   const o = { ...decodeDefaults, ...options };
   if (!Number.isInteger(o.beam) || o.beam < 1) throw new Error(`decode: beam must be an integer >= 1; got ${o.beam}`);
   if (!Number.isInteger(o.maxLen) || o.maxLen < 1) throw new Error(`decode: maxLen must be an integer >= 1; got ${o.maxLen}`);

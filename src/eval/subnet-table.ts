@@ -50,11 +50,14 @@ export function archSize(space: SearchSpace, arch: Arch, vocabSize: number): { p
 }
 
 /** Loss (and BLEU if `bleu` is given) of each arch with the model's weights. */
-export function evaluateSubnets(model: WeightSharingModel, archs: readonly Arch[], data: TranslationData, options: { bleu?: TranslationBleuOptions | null; space?: SearchSpace } = {}): SubnetRow[] {
+export async function evaluateSubnets(model: WeightSharingModel, archs: readonly Arch[], data: TranslationData, options: { bleu?: TranslationBleuOptions | null; space?: SearchSpace } = {}): Promise<SubnetRow[]> {
   const space = options.space ?? model.config.space;
-  return archs.map((arch) => {
-    const loss = evaluateLoss(model, arch, data.validBatches);
-    const bleu = options.bleu ? evaluateBleu(model, arch, data, options.bleu).bleu : null;
-    return { arch: archKey(arch), ...archSize(space, arch, data.tokenizer.vocabSize), validLoss: loss.loss, perplexity: loss.perplexity, bleu };
-  });
+  const rows: SubnetRow[] = [];
+  // One arch at a time: only one arch's plain weights exist at once.
+  for (const arch of archs) {
+    const loss = await evaluateLoss(model, arch, data.validBatches);
+    const bleu = options.bleu ? (await evaluateBleu(model, arch, data, options.bleu)).bleu : null;
+    rows.push({ arch: archKey(arch), ...archSize(space, arch, data.tokenizer.vocabSize), validLoss: loss.loss, perplexity: loss.perplexity, bleu });
+  }
+  return rows;
 }

@@ -33,7 +33,7 @@ export function bleuSubset(validPairs: number, sentences?: number): number[] {
 }
 
 /** Corpus BLEU of `arch` on the data's validation pairs (or the fixed subset `options.sentences`). */
-export function evaluateBleu(model: WeightSharingModel, arch: Arch, data: TranslationData, options: TranslationBleuOptions = {}): TranslationBleu {
+export async function evaluateBleu(model: WeightSharingModel, arch: Arch, data: TranslationData, options: TranslationBleuOptions = {}): Promise<TranslationBleu> {
   const { sentences, ...decode } = options;
   const ids = bleuSubset(data.valid.length, sentences);
   // The full set reuses the fixed validation batches; a subset is batched on its own with the same limits.
@@ -42,7 +42,7 @@ export function evaluateBleu(model: WeightSharingModel, arch: Arch, data: Transl
     : translationBatches(ids.map((i) => data.valid[i]), planTranslationBatches(ids.map((i) => data.valid[i]), data.plan.options), { epoch: 0, shuffle: false });
   const hypotheses = new Array<string>(ids.length).fill("");
   for (const batch of batches) {
-    const decoded = translateBatch(model, arch, batch, decode);
+    const decoded = await translateBatch(model, arch, batch, decode);
     decoded.forEach((tokens, row) => (hypotheses[batch.exampleIds[row]] = data.tokenizer.decode(tokens)));
   }
   const references = ids.map((i) => data.validPairs[i].es);

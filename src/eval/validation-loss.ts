@@ -20,20 +20,28 @@ export interface LossResult {
 }
 
 /** Token-mean NLL and perplexity of `arch` over `batches` (the arch's plain weights are made once, not per batch). */
-export function evaluateLoss(model: WeightSharingModel, arch: Arch, batches: readonly TranslationBatch[]): LossResult {
+export async function evaluateLoss(model: WeightSharingModel, arch: Arch, batches: readonly TranslationBatch[]): Promise<LossResult> {
   let total = 0;
   let tokens = 0;
   const weights = plainWeights(model, arch, "evaluateLoss");
+  const nlls: tf.Scalar[] = [];
   try {
     for (const batch of batches) {
-      const nll = tf.tidy(() => {
-        const t = batchTensors(batch);
-        return tokenNll(model.forward(weights, arch, t, null), t.tgtOut, t.tgtMask).dataSync()[0];
-      });
-      total += nll * batch.numTargetTokens;
-      tokens += batch.numTargetTokens;
+      nlls.push(
+        tf.tidy(() => {
+          const t = batchTensors(batch);
+          return tokenNll(model.forward(weights, arch, t, null), t.tgtOut, t.tgtMask);
+        }),
+      );
     }
+    // One read after all batches: the device is not stalled after each one, and only a scalar per batch is held.
+    const values = await Promise.all(nlls.map((nll) => nll.data()));
+    batches.forEach((batch, i) => {
+      total += values[i][0] * batch.numTargetTokens;
+      tokens += batch.numTargetTokens;
+    });
   } finally {
+    tf.dispose(nlls);
     releaseWeights(model, weights);
   }
   const loss = tokens > 0 ? total / tokens : NaN;

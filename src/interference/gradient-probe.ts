@@ -28,7 +28,7 @@ export interface HostGradients {
  * reaches W(a): for HAT the shared weight itself, for MoS the generated weight (MAGIC's
  * operator gradient), never the expert banks behind it.
  */
-export function archGradients(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, weights: readonly string[]): HostGradients {
+export async function archGradients(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, weights: readonly string[]): Promise<HostGradients> {
   const view = plainWeights(model, arch, "archGradients");
   const tensors = batchTensors(batch);
   try {
@@ -42,11 +42,16 @@ export function archGradients(model: WeightSharingModel, arch: Arch, batch: Tran
     const { value, grads } = tf.valueAndGrads(loss)(weights.map((w) => view[w]));
     const values: Record<string, Float32Array> = {};
     const shapes: Record<string, readonly number[]> = {};
-    weights.forEach((w, i) => {
-      shapes[w] = view[w].shape;
-      values[w] = (grads[i].dataSync() as Float32Array).slice();
-    });
-    tf.dispose([value, ...grads]);
+    try {
+      const read = await Promise.all(grads.map((g) => g.data() as Promise<Float32Array>));
+      weights.forEach((w, i) => {
+        shapes[w] = view[w].shape;
+        // A copy: a backend may hand out the tensor's own storage, freed with the tensor.
+        values[w] = read[i].slice();
+      });
+    } finally {
+      tf.dispose([value, ...grads]);
+    }
     return { values, shapes };
   } finally {
     tf.dispose(Object.values(tensors));
@@ -82,19 +87,21 @@ export interface GradientSimilarityRow {
 }
 
 /** Cosine similarity of the two children's gradients on `operator` (all its weights, concatenated) for each pair. */
-export function gradientSimilarity(model: WeightSharingModel, pairs: readonly (readonly [Arch, Arch])[], batch: TranslationBatch, operator: string): GradientSimilarityRow[] {
+export async function gradientSimilarity(model: WeightSharingModel, pairs: readonly (readonly [Arch, Arch])[], batch: TranslationBatch, operator: string): Promise<GradientSimilarityRow[]> {
   const op = getOperator(model.config.space, operator);
   const weights = op.weights.filter((w) => w !== "embed" || op.kind === "embedding");
   const cache = new Map<string, HostGradients>();
-  const gradsOf = (arch: Arch) => {
+  const gradsOf = async (arch: Arch) => {
     const key = archKey(arch);
-    if (!cache.has(key)) cache.set(key, archGradients(model, arch, batch, weights));
+    if (!cache.has(key)) cache.set(key, await archGradients(model, arch, batch, weights));
     return cache.get(key) as HostGradients;
   };
-  return pairs.map(([a, b], pair) => {
+  const rows: GradientSimilarityRow[] = [];
+  // Pairs one after another: each arch's gradients are computed once and then served from the cache.
+  for (const [pair, [a, b]] of pairs.entries()) {
     if (!usesOperator(a, op) || !usesOperator(b, op)) throw new Error(`pair ${pair}: operator ${operator} is not shared by ${archKey(a)} and ${archKey(b)}`);
-    const ga = gradsOf(a);
-    const gb = gradsOf(b);
+    const ga = await gradsOf(a);
+    const gb = await gradsOf(b);
     const partsA: Float32Array[] = [];
     const partsB: Float32Array[] = [];
     for (const w of weights) {
@@ -108,6 +115,7 @@ export function gradientSimilarity(model: WeightSharingModel, pairs: readonly (r
       for (const p of parts) (out.set(p, o), (o += p.length));
       return out;
     };
-    return { pair, archA: archKey(a), archB: archKey(b), operator, differing: differingOperators(a, b).count, cosine: cosine(concat(partsA), concat(partsB)) };
-  });
+    rows.push({ pair, archA: archKey(a), archB: archKey(b), operator, differing: differingOperators(a, b).count, cosine: cosine(concat(partsA), concat(partsB)) });
+  }
+  return rows;
 }

@@ -12,6 +12,7 @@
  * weighted by `weight`. "mse" over the same channels is the alternative distance.
  */
 import * as tf from "@tensorflow/tfjs";
+import { addMany } from "../ops/add-many";
 import type { TranslationBatch } from "../data/batching";
 import { evaluateLoss } from "../eval/validation-loss";
 import { archKey } from "../space/arch-key";
@@ -58,7 +59,7 @@ export interface MagicA extends LossHook {
   readonly options: MagicAOptions;
   anchor(): Arch;
   /** Scores `candidate` and the anchor with the current weights on the same dev batches; a strictly lower loss (or any finite one against a diverged anchor) replaces it. Returns true on replacement. */
-  offerAnchor(model: WeightSharingModel, candidate: Arch, validBatches: readonly TranslationBatch[], step: number): boolean;
+  offerAnchor(model: WeightSharingModel, candidate: Arch, validBatches: readonly TranslationBatch[], step: number): Promise<boolean>;
   /** The initial anchor (step 0), then one row per offer, replaced or not. */
   readonly history: readonly AnchorRecord[];
 }
@@ -90,18 +91,19 @@ export function magicA(initialAnchor: Arch, options: Partial<MagicAOptions> = {}
       const layers = alignedLayers(arch, anchor);
       if (layers.length === 0) return null;
       const terms = layers.map((l) => hiddenDistance(trace.get(l.name) as tf.Tensor, anchorStates?.get(l.name) as tf.Tensor, l.side === "src" ? batch.srcMask : batch.tgtMask, o.distance));
-      return tf.mul(tf.addN(terms), o.weight / terms.length) as tf.Scalar;
+      return tf.mul(addMany(terms), o.weight / terms.length) as tf.Scalar;
     },
     release() {
       if (anchorStates) for (const t of anchorStates.values()) t.dispose();
       anchorStates = null;
     },
-    offerAnchor(model, candidate, validBatches, step) {
+    async offerAnchor(model, candidate, validBatches, step) {
       const candidateKey = archKey(candidate);
-      const anchorKey = archKey(anchor);
-      const candidateLoss = evaluateLoss(model, candidate, validBatches).loss;
+      const current = anchor;
+      const anchorKey = archKey(current);
+      const candidateLoss = (await evaluateLoss(model, candidate, validBatches)).loss;
       // The anchor offered to itself needs no second evaluation: same weights, same batches.
-      const anchorLoss = candidateKey === anchorKey ? candidateLoss : evaluateLoss(model, anchor, validBatches).loss;
+      const anchorLoss = candidateKey === anchorKey ? candidateLoss : (await evaluateLoss(model, current, validBatches)).loss;
       // A diverged (NaN) anchor loses to any finite candidate; a NaN candidate never wins.
       const changed = candidateLoss < anchorLoss || (Number.isNaN(anchorLoss) && Number.isFinite(candidateLoss));
       if (changed) anchor = candidate;

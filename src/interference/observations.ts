@@ -48,10 +48,10 @@ export interface IoSimilarityRow extends GradientSimilarityRow {
 }
 
 /** Gradient cosine and input/output similarity of `operator` for each pair, on one batch. */
-export function ioSimilarity(model: WeightSharingModel, pairs: readonly (readonly [Arch, Arch])[], batch: TranslationBatch, operator: string, method: ActivationSimilarity = "cka"): IoSimilarityRow[] {
+export async function ioSimilarity(model: WeightSharingModel, pairs: readonly (readonly [Arch, Arch])[], batch: TranslationBatch, operator: string, method: ActivationSimilarity = "cka"): Promise<IoSimilarityRow[]> {
   const op = getOperator(model.config.space, operator);
   if (!op.input || !op.output) throw new Error(`operator ${operator} has no traced input/output (embeddings do not)`);
-  const grads = gradientSimilarity(model, pairs, batch, operator);
+  const grads = await gradientSimilarity(model, pairs, batch, operator);
   const tensors = batchTensors(batch);
   const mask = op.part === "encoder" ? tensors.srcMask : tensors.tgtMask;
   const activations = new Map<string, [tf.Tensor, tf.Tensor]>();
@@ -67,14 +67,19 @@ export function ioSimilarity(model: WeightSharingModel, pairs: readonly (readonl
     }
     return activations.get(key) as [tf.Tensor, tf.Tensor];
   };
-  const rows = grads.map((g, i) => {
-    const [a, b] = pairs[i];
-    const [inA, outA] = traceOf(a);
-    const [inB, outB] = traceOf(b);
-    return { ...g, inputSimilarity: activationSimilarity(inA, inB, mask, method), outputSimilarity: activationSimilarity(outA, outB, mask, method) };
-  });
-  for (const [x, y] of activations.values()) tf.dispose([x, y]);
-  tf.dispose(Object.values(tensors));
+  const rows: IoSimilarityRow[] = [];
+  try {
+    for (const [i, g] of grads.entries()) {
+      const [a, b] = pairs[i];
+      const [inA, outA] = traceOf(a);
+      const [inB, outB] = traceOf(b);
+      const [inputSimilarity, outputSimilarity] = await Promise.all([activationSimilarity(inA, inB, mask, method), activationSimilarity(outA, outB, mask, method)]);
+      rows.push({ ...g, inputSimilarity, outputSimilarity });
+    }
+  } finally {
+    for (const [x, y] of activations.values()) tf.dispose([x, y]);
+    tf.dispose(Object.values(tensors));
+  }
   return rows;
 }
 

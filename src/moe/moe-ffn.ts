@@ -5,7 +5,7 @@
  * FFN of its own width (a first-k slice of its own max-size fc1/fc2; experts share nothing),
  * and its output is scaled by the token's router probability for it (not renormalised over the
  * k). Tokens are dispatched by gather and combined by a segment sum, so each token runs only its
- * routed experts. An expert over capacity drops the overflow when asked (in token order), and a
+ * routed experts (on a GPU, by masks instead; see `deviceDispatch`). An expert over capacity drops the overflow when asked (in token order), and a
  * dropped token's FFN output is 0: it passes through the residual. Padding is routed like any
  * token, as in AutoMoE. A 1-expert layer is exactly the dense FFN (its probability is 1).
  *
@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { linear, sliceBlock, sliceVector } from "../ops/index";
 import { ForwardContext, slicedFfn } from "../supernet/layers";
 import type { Weights } from "../supernet/params";
+import { syncReadsUnavailable } from "../backend/webgpu";
 import type { MoeLayerStats, MoeOptions } from "./config";
 
 /** The widths of one MoE layer in an arch. */
@@ -27,11 +28,11 @@ export interface MoeLayerWidths {
   readonly topK: number;
 }
 
-/** A layer's output, its balance loss n * sum_i f_i P_i (differentiable in the router) and its statistics. */
+/** A layer's output, its balance loss n * sum_i f_i P_i (differentiable in the router) and its statistics (null when not asked for). */
 export interface MoeLayerResult {
   readonly output: tf.Tensor;
   readonly balanceLoss: tf.Scalar;
-  readonly stats: MoeLayerStats;
+  readonly stats: Promise<MoeLayerStats> | null;
 }
 
 /** Name prefix of expert `i`'s fc1/fc2 in layer `prefix`. */
@@ -59,35 +60,68 @@ export function dispatchPlan(indices: ArrayLike<number>, tokens: number, k: numb
   return { perExpert, assigned, dropped };
 }
 
-/** The MoE FFN of one layer on x (..., d); activation dropout as in the dense FFN. */
-export function moeFfn(weights: Weights, prefix: string, x: tf.Tensor, widths: MoeLayerWidths, options: MoeOptions, activationDropout: number, ctx: ForwardContext): MoeLayerResult {
+/** Where the top-k dispatch is planned: on the host from read indices, or on the device with masks. */
+export type MoeDispatch = "host" | "device";
+
+/** The dispatch the current backend wants: "device" where tensors cannot be read synchronously (webgpu). */
+export function defaultDispatch(): MoeDispatch {
+  return syncReadsUnavailable() ? "device" : "host";
+}
+
+/**
+ * The MoE FFN of one layer on x (..., d); activation dropout as in the dense FFN. `stats`: also
+ * report routing statistics (a promise, read after the forward pass; off saves the device path's
+ * reads). `dispatch` is chosen by backend unless given; both give the same outputs and statistics.
+ */
+export function moeFfn(weights: Weights, prefix: string, x: tf.Tensor, widths: MoeLayerWidths, options: MoeOptions, activationDropout: number, ctx: ForwardContext, stats = true, dispatch: MoeDispatch = defaultDispatch()): MoeLayerResult {
   const n = widths.expertWidths.length;
   const d = widths.embedDim;
   const tokens = x.size / d;
   if (n === 1) {
-    const stats = { tokens, assigned: [tokens], dropped: [0], meanProb: [1], entropy: 0, firstChoice: new Int32Array(tokens) };
-    return { output: slicedFfn(weights, prefix, x, d, widths.expertWidths[0], activationDropout, ctx), balanceLoss: tf.scalar(1), stats };
+    const one = { tokens, assigned: [tokens], dropped: [0], meanProb: [1], entropy: 0, firstChoice: new Int32Array(tokens) };
+    return { output: slicedFfn(weights, prefix, x, d, widths.expertWidths[0], activationDropout, ctx), balanceLoss: tf.scalar(1), stats: Promise.resolve(one) };
   }
   const k = Math.min(widths.topK, n);
   const flat = tf.reshape(x, [tokens, d]) as tf.Tensor2D;
   const router = weights[`${prefix}.router.w`];
   const probs = tf.softmax(linear(flat, sliceBlock(router, d, n), sliceVector(weights[`${prefix}.router.b`], n))) as tf.Tensor2D; // (N, n)
-  // The host read of the layer: which tokens go where (dispatch needs concrete index lists).
-  // Only the indices of top-k are used: tfjs has no TopK gradient; probabilities are gathered.
-  const indices = tf.topk(probs, k).indices.dataSync();
-  const plan = dispatchPlan(indices, tokens, k, n, options);
+  const layer = { weights, prefix, flat, probs, tokens, k, n, d, widths, options, activationDropout, ctx };
+  // Only the indices of top-k are used (tfjs has no TopK gradient); probabilities are gathered.
+  const r = dispatch === "host" ? hostDispatch(layer, tf.topk(probs, k).indices.dataSync()) : deviceDispatch(layer, stats);
+  return { output: tf.reshape(r.output, x.shape), balanceLoss: r.balanceLoss, stats: r.stats };
+}
+
+interface LayerInputs {
+  readonly weights: Weights;
+  readonly prefix: string;
+  readonly flat: tf.Tensor2D;
+  readonly probs: tf.Tensor2D;
+  readonly tokens: number;
+  readonly k: number;
+  readonly n: number;
+  readonly d: number;
+  readonly widths: MoeLayerWidths;
+  readonly options: MoeOptions;
+  readonly activationDropout: number;
+  readonly ctx: ForwardContext;
+}
+
+/** Gather each expert's tokens, run only those, combine by segment sum: no wasted FLOPs, one host read per layer. */
+function hostDispatch(l: LayerInputs, indices: ArrayLike<number>): MoeLayerResult {
+  const { tokens, k, n, d, probs, flat } = l;
+  const plan = dispatchPlan(indices, tokens, k, n, l.options);
   const flatProbs = tf.reshape(probs, [-1]); // (N * n), token-major
   const outputs: tf.Tensor[] = [];
   const targets: number[] = [];
   plan.perExpert.forEach((tokenIds, e) => {
     if (tokenIds.length === 0) return;
     const xe = tf.gather(flat, tf.tensor1d(tokenIds, "int32"));
-    const ye = slicedFfn(weights, expertPrefix(prefix, e), xe, d, widths.expertWidths[e], activationDropout, ctx);
+    const ye = slicedFfn(l.weights, expertPrefix(l.prefix, e), xe, d, l.widths.expertWidths[e], l.activationDropout, l.ctx);
     const pe = tf.gather(flatProbs, tf.tensor1d(tokenIds.map((t) => t * n + e), "int32"));
     outputs.push(tf.mul(ye, tf.reshape(pe, [-1, 1])));
     targets.push(...tokenIds);
   });
-  const combined = outputs.length === 0 ? tf.zerosLike(flat) : tf.unsortedSegmentSum(tf.concat(outputs, 0), tf.tensor1d(targets, "int32"), tokens);
+  const output = outputs.length === 0 ? tf.zerosLike(flat) : tf.unsortedSegmentSum(tf.concat(outputs, 0), tf.tensor1d(targets, "int32"), tokens);
   const meanProb = tf.mean(probs, 0); // P_i
   const f = plan.assigned.map((a) => a / (tokens * k)); // f_i, before capacity
   const balanceLoss = tf.mul(n, tf.sum(tf.mul(meanProb, tf.tensor1d(f)))) as tf.Scalar;
@@ -95,5 +129,67 @@ export function moeFfn(weights: Weights, prefix: string, x: tf.Tensor, widths: M
   const firstChoice = new Int32Array(tokens).fill(-1);
   plan.perExpert.forEach((ts, e) => ts.forEach((t) => (indices[t * k] === e ? (firstChoice[t] = e) : undefined)));
   const stats = { tokens, assigned: plan.assigned, dropped: plan.dropped, meanProb: Array.from(meanProb.dataSync()), entropy, firstChoice };
-  return { output: tf.reshape(combined, x.shape), balanceLoss, stats };
+  return { output, balanceLoss, stats: Promise.resolve(stats) };
+}
+
+/**
+ * The same layer without reading anything back (a GPU read stalls its queue): every expert runs
+ * on every token and a (token, expert) gate that is the router probability where the token was
+ * routed and kept, 0 elsewhere, selects the outputs. Capacity follows the host rule (token order,
+ * then slot) through a cumulative count of each expert's assignments, as GShard and Switch do on
+ * accelerators. It costs n times the experts' FLOPs of the host path, the usual trade on a GPU.
+ * With dropout, masks are drawn over all tokens, so training runs differ from the host path's in
+ * their random numbers, not in distribution.
+ */
+function deviceDispatch(l: LayerInputs, stats: boolean): MoeLayerResult {
+  const { tokens, k, n, d, probs, flat, options } = l;
+  const capacity = options.dropTokens ? Math.floor((options.capacityFactor * tokens * k) / n) : Infinity;
+  const [assign, kept] = tf.unstack(routingMasks(probs, k, capacity)) as [tf.Tensor2D, tf.Tensor2D];
+  const keptByToken = tf.sum(tf.reshape(kept, [tokens, k, n]), 1); // (N, n), 0/1: a token picks an expert at most once
+  const gate = tf.mul(probs, keptByToken);
+  let output: tf.Tensor = tf.zerosLike(flat);
+  for (let e = 0; e < n; e++) {
+    const ye = slicedFfn(l.weights, expertPrefix(l.prefix, e), flat, d, l.widths.expertWidths[e], l.activationDropout, l.ctx);
+    output = tf.add(output, tf.mul(ye, tf.slice(gate, [0, e], [tokens, 1])));
+  }
+  const assigned = tf.sum(assign, 0); // (n), before capacity
+  const meanProb = tf.mean(probs, 0);
+  const balanceLoss = tf.mul(n, tf.sum(tf.mul(meanProb, tf.div(assigned, tokens * k)))) as tf.Scalar;
+  if (!stats) return { output, balanceLoss, stats: null };
+  const dropped = tf.sub(assigned, tf.sum(kept, 0));
+  const entropy = tf.mean(tf.neg(tf.sum(tf.mul(probs, tf.log(tf.add(probs, 1e-12))), 1)));
+  const slot0 = (m: tf.Tensor2D) => tf.reshape(tf.slice(tf.reshape(m, [tokens, k, n]), [0, 0, 0], [tokens, 1, n]), [tokens, n]);
+  const firstChoice = tf.where(tf.greater(tf.sum(slot0(kept), 1), 0), tf.cast(tf.argMax(slot0(assign), 1), "int32"), tf.fill([tokens], -1, "int32"));
+  // Kept past this forward pass's scope; readStats disposes them once read.
+  const held = [assigned, dropped, meanProb, entropy, firstChoice].map((t) => tf.keep(t));
+  const read = readStats(tokens, held);
+  // The read runs (and frees the tensors) whether or not anyone awaits it; an unawaited failure must not crash the process.
+  read.catch(() => undefined);
+  return { output, balanceLoss, stats: read };
+}
+
+/**
+ * (2, N k, n): the one-hot top-k assignments in priority order (token-major, then slot), and those
+ * within capacity (an expert's running count up to `capacity`). Cut from the tape: the choice is
+ * discrete (tfjs has no TopK gradient), and the gradient reaches the router through the gate's
+ * probabilities instead, as on the host path.
+ */
+function routingMasks(probs: tf.Tensor2D, k: number, capacity: number): tf.Tensor3D {
+  const masks = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const p = args[0] as tf.Tensor2D;
+    const n = p.shape[1];
+    const assign = tf.cast(tf.oneHot(tf.reshape(tf.topk(p, k).indices, [-1]), n), "float32");
+    const kept = Number.isFinite(capacity) ? tf.mul(assign, tf.cast(tf.lessEqual(tf.cumsum(assign, 0), capacity), "float32")) : assign;
+    return { value: tf.stack([assign, kept]), gradFunc: () => tf.zerosLike(p) };
+  });
+  return masks(probs) as tf.Tensor3D;
+}
+
+async function readStats(tokens: number, held: tf.Tensor[]): Promise<MoeLayerStats> {
+  try {
+    const [assigned, dropped, meanProb, entropy, firstChoice] = await Promise.all(held.map((t) => t.data()));
+    return { tokens, assigned: Array.from(assigned, Math.round), dropped: Array.from(dropped, Math.round), meanProb: Array.from(meanProb), entropy: entropy[0], firstChoice: Int32Array.from(firstChoice) };
+  } finally {
+    tf.dispose(held);
+  }
 }

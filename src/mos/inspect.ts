@@ -20,24 +20,38 @@ export interface RoutingRow {
 }
 
 /** Each layer's expert weights for an arch, as host arrays (rows: neurons, or one row layer-wise). */
-function routingValues(model: MosSupernet, arch: Arch): { layer: string; fc: FfnMatrix; alpha: number[][] }[] {
-  return tf.tidy(() =>
-    [...routeArch(model.params, model.config.space, arch, model.options, null)].flatMap(([layer, r]) => ffnMatrices.map((fc) => ({ layer, fc, alpha: r[fc].arraySync() }))),
-  ) as unknown as { layer: string; fc: FfnMatrix; alpha: number[][] }[];
+async function routingValues(model: MosSupernet, arch: Arch): Promise<{ layer: string; fc: FfnMatrix; alpha: number[][] }[]> {
+  const keys: { layer: string; fc: FfnMatrix }[] = [];
+  const alphas = tf.tidy(() =>
+    [...routeArch(model.params, model.config.space, arch, model.options, null)].flatMap(([layer, r]) =>
+      ffnMatrices.map((fc) => {
+        keys.push({ layer, fc });
+        return r[fc];
+      }),
+    ),
+  );
+  try {
+    const values = await Promise.all(alphas.map((a) => a.array()));
+    return keys.map((k, i) => ({ ...k, alpha: values[i] }));
+  } finally {
+    tf.dispose(alphas);
+  }
 }
 
 /** Expert weights of every layer for each arch (mean over active neurons for neuron-wise routing). */
-export function routingTable(model: MosSupernet, archs: readonly Arch[]): RoutingRow[] {
-  return archs.flatMap((arch) =>
-    routingValues(model, arch).flatMap(({ layer, fc, alpha }) =>
-      alpha[0].map((_, expert) => ({ arch: archKey(arch), layer, fc, expert, weight: alpha.reduce((s, row) => s + row[expert], 0) / alpha.length })),
-    ),
-  );
+export async function routingTable(model: MosSupernet, archs: readonly Arch[]): Promise<RoutingRow[]> {
+  const rows: RoutingRow[] = [];
+  for (const arch of archs) {
+    for (const { layer, fc, alpha } of await routingValues(model, arch)) {
+      rows.push(...alpha[0].map((_, expert) => ({ arch: archKey(arch), layer, fc, expert, weight: alpha.reduce((s, row) => s + row[expert], 0) / alpha.length })));
+    }
+  }
+  return rows;
 }
 
 /** Mean entropy (nats) of the per-neuron expert distributions of each layer; log(m) is uniform. */
-export function neuronRoutingEntropy(model: MosSupernet, arch: Arch): { layer: string; fc: FfnMatrix; entropy: number; maxEntropy: number }[] {
-  return routingValues(model, arch).map(({ layer, fc, alpha }) => ({
+export async function neuronRoutingEntropy(model: MosSupernet, arch: Arch): Promise<{ layer: string; fc: FfnMatrix; entropy: number; maxEntropy: number }[]> {
+  return (await routingValues(model, arch)).map(({ layer, fc, alpha }) => ({
     layer,
     fc,
     entropy: alpha.reduce((s, row) => s - row.reduce((h, p) => h + p * Math.log(p + 1e-12), 0), 0) / alpha.length,
@@ -46,21 +60,28 @@ export function neuronRoutingEntropy(model: MosSupernet, arch: Arch): { layer: s
 }
 
 /** Cosine similarity of two archs' generated FFN weights, per shared layer, over the block both use. */
-export function generatedWeightSimilarity(model: MosSupernet, a: Arch, b: Arch): { layer: string; fc: FfnMatrix; cosine: number }[] {
+export async function generatedWeightSimilarity(model: MosSupernet, a: Arch, b: Arch): Promise<{ layer: string; fc: FfnMatrix; cosine: number }[]> {
   const inB = new Set(activeFfnLayers(b).map((l) => l.layer));
   const shared = activeFfnLayers(a).filter((l) => inB.has(l.layer));
-  return tf.tidy(() => {
+  const keys = shared.flatMap(({ layer }) => ffnMatrices.map((fc) => ({ layer, fc })));
+  // Every cosine stacked into one tensor, so the host reads them all at once.
+  const cosines = tf.tidy(() => {
     const wa = generateFfnWeights(model.params, model.config.space, a, model.options, null);
     const wb = generateFfnWeights(model.params, model.config.space, b, model.options, null);
-    return shared.flatMap(({ layer }) =>
-      ffnMatrices.map((fc) => {
-        const x0 = wa[`${layer}.${fc}.w`];
-        const y0 = wb[`${layer}.${fc}.w`];
-        const block = x0.shape.map((d, i) => Math.min(d, y0.shape[i]));
-        const x = tf.slice(x0, [0, 0], block);
-        const y = tf.slice(y0, [0, 0], block);
-        return { layer, fc, cosine: tf.div(tf.sum(tf.mul(x, y)), tf.mul(tf.norm(x), tf.norm(y))).dataSync()[0] };
-      }),
-    );
-  }) as unknown as { layer: string; fc: FfnMatrix; cosine: number }[];
+    const values = keys.map(({ layer, fc }) => {
+      const x0 = wa[`${layer}.${fc}.w`];
+      const y0 = wb[`${layer}.${fc}.w`];
+      const block = x0.shape.map((d, i) => Math.min(d, y0.shape[i]));
+      const x = tf.slice(x0, [0, 0], block);
+      const y = tf.slice(y0, [0, 0], block);
+      return tf.div(tf.sum(tf.mul(x, y)), tf.mul(tf.norm(x), tf.norm(y)));
+    });
+    return values.length ? tf.stack(values) : tf.zeros([0]);
+  });
+  try {
+    const values = await cosines.data();
+    return keys.map((k, i) => ({ ...k, cosine: values[i] }));
+  } finally {
+    cosines.dispose();
+  }
 }

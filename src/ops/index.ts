@@ -3,3 +3,4 @@ export * from "./linear";
 export * from "./batch-mat-mul";
 export * from "./slice-block";
 export * from "./mix-experts";
+export * from "./add-many";

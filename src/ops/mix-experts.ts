@@ -8,6 +8,7 @@
  * (webgpu) the tfjs-op form is used, which is fast there.
  */
 import * as tf from "@tensorflow/tfjs";
+import { addMany } from "./add-many";
 import { computeOutput, JsKernelBackend, jsKernelBackends } from "../backend/kernel-data";
 
 /** Kernel: inputs [alpha (A, m), E_0, …, E_(m-1)] (an array, as AddN's); output W. */
@@ -119,7 +120,7 @@ function register(): void {
 export function mixExpertsReference(experts: readonly tf.Tensor[], alpha: tf.Tensor2D): tf.Tensor {
   return tf.tidy(() => {
     const columns = tf.split(alpha, experts.length, 1);
-    return tf.addN(experts.map((e, i) => tf.mul(e, tf.reshape(columns[i], [-1]))));
+    return addMany(experts.map((e, i) => tf.mul(e, tf.reshape(columns[i], [-1]))));
   });
 }
 

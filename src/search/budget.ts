@@ -6,18 +6,23 @@ import { archFlops } from "../space/flops";
 import { archParams } from "../space/params";
 import type { Arch, SearchSpace } from "../space/types";
 
-/** A named cost with a limit. */
-export interface Budget {
+/** A named cost with a limit; the cost is asynchronous when it is read back from the device (a latency predictor). */
+export interface Budget<Cost extends number | Promise<number> = number> {
   /** What is limited, for tables, e.g. "latency (ms)". */
   readonly name: string;
-  readonly cost: (arch: Arch) => number;
+  readonly cost: (arch: Arch) => Cost;
   readonly limit: number;
 }
 
-/** The budget as a feasibility test for `evolutionarySearch`. */
-export function withinBudget(budget: Budget): (arch: Arch) => boolean {
+/** The budget as a feasibility test for `evolutionarySearch` (asynchronous exactly when the cost is). */
+export function withinBudget(budget: Budget<number>): (arch: Arch) => boolean;
+export function withinBudget(budget: Budget<Promise<number>>): (arch: Arch) => Promise<boolean>;
+export function withinBudget(budget: Budget<number | Promise<number>>): (arch: Arch) => boolean | Promise<boolean> {
   if (!(Number.isFinite(budget.limit) && budget.limit > 0)) throw new Error(`budget "${budget.name}": limit = ${budget.limit} must be a positive number`);
-  return (arch) => budget.cost(arch) <= budget.limit;
+  return (arch) => {
+    const cost = budget.cost(arch);
+    return typeof cost === "number" ? cost <= budget.limit : cost.then((c) => c <= budget.limit);
+  };
 }
 
 /** Parameters without embeddings (HAT's convention), as a budget cost. */

@@ -12,9 +12,9 @@ import { EvolutionOptions, EvolutionResult, SearchObjective, evolutionarySearch 
 /** A fitness function that scores each distinct arch once. */
 function memoised(fitness: SearchObjective["fitness"]): SearchObjective["fitness"] {
   const seen = new Map<string, number>();
-  return (archs: readonly Arch[]) => {
+  return async (archs: readonly Arch[]) => {
     const fresh = archs.filter((a) => !seen.has(archKey(a)));
-    if (fresh.length) fitness(fresh).forEach((v, i) => seen.set(archKey(fresh[i]), v));
+    if (fresh.length) (await fitness(fresh)).forEach((v, i) => seen.set(archKey(fresh[i]), v));
     return archs.map((a) => seen.get(archKey(a)) as number);
   };
 }
@@ -23,12 +23,16 @@ function memoised(fitness: SearchObjective["fitness"]): SearchObjective["fitness
 export type SpacedObjective = SearchObjective & { readonly space?: SearchSpace };
 
 /** Evolution on every objective with the same options, each stopped at the same number of scored archs. */
-export function evolutionAtEqualCost(space: SearchSpace, objectives: Readonly<Record<string, SpacedObjective>>, overrides: Partial<EvolutionOptions> = {}): Record<string, EvolutionResult> {
+export async function evolutionAtEqualCost(space: SearchSpace, objectives: Readonly<Record<string, SpacedObjective>>, overrides: Partial<EvolutionOptions> = {}): Promise<Record<string, EvolutionResult>> {
   const names = Object.keys(objectives);
   if (names.length === 0) throw new Error("evolutionAtEqualCost: objectives is empty; pass at least one");
   const memo = Object.fromEntries(names.map((n) => [n, { ...objectives[n], fitness: memoised(objectives[n].fitness) }]));
   const run = (n: string, o: Partial<EvolutionOptions>) => evolutionarySearch(objectives[n].space ?? space, memo[n], o);
-  const free = Object.fromEntries(names.map((n) => [n, run(n, overrides)]));
+  // Searches run one after another, never interleaved: each scores on the device alone.
+  const free: Record<string, EvolutionResult> = {};
+  for (const n of names) free[n] = await run(n, overrides);
   const cap = Math.min(...names.map((n) => free[n].evaluated.length));
-  return Object.fromEntries(names.map((n) => [n, free[n].evaluated.length === cap ? free[n] : run(n, { ...overrides, maxEvaluations: cap })]));
+  const capped: Record<string, EvolutionResult> = {};
+  for (const n of names) capped[n] = free[n].evaluated.length === cap ? free[n] : await run(n, { ...overrides, maxEvaluations: cap });
+  return capped;
 }

@@ -54,10 +54,10 @@ export function populationSplit(population: number): Pick<EvolutionOptions, "pop
 
 /** What the search needs to know about candidates. */
 export interface SearchObjective {
-  /** Lower-is-better scores of a list of archs (called with archs not scored before). */
-  readonly fitness: (archs: readonly Arch[]) => number[];
-  /** Whether an arch meets the budget; absent = every arch does. */
-  readonly feasible?: (arch: Arch) => boolean;
+  /** Lower-is-better scores of a list of archs (called with archs not scored before); may be asynchronous. */
+  readonly fitness: (archs: readonly Arch[]) => number[] | Promise<number[]>;
+  /** Whether an arch meets the budget (may be asynchronous, e.g. a latency predictor on the device); absent = every arch does. */
+  readonly feasible?: (arch: Arch) => boolean | Promise<boolean>;
 }
 
 /** One scored candidate. */
@@ -115,22 +115,22 @@ export function makeEvolutionOptions(overrides: Partial<EvolutionOptions> = {}):
 }
 
 /** Runs the search; deterministic in `options.seed` given a deterministic objective. */
-export function evolutionarySearch(space: SearchSpace, objective: SearchObjective, overrides: Partial<EvolutionOptions> = {}): EvolutionResult {
+export async function evolutionarySearch(space: SearchSpace, objective: SearchObjective, overrides: Partial<EvolutionOptions> = {}): Promise<EvolutionResult> {
   const o = makeEvolutionOptions(overrides);
   const rng = new Rng(o.seed);
   const feasible = objective.feasible ?? (() => true);
   const scores = new Map<string, Candidate>();
   const evaluated: Candidate[] = [];
 
-  const draw = (make: () => Arch, what: string): Arch => {
+  const draw = async (make: () => Arch, what: string): Promise<Arch> => {
     for (let t = 0; t < o.maxTries; t++) {
       const arch = make();
-      if (feasible(arch)) return arch;
+      if (await feasible(arch)) return arch;
     }
     throw new Error(`evolution: no feasible ${what} in ${o.maxTries} draws; the budget excludes (nearly) the whole space`);
   };
   // Archs past the evaluation cap stay unscored and drop out of the population.
-  const score = (archs: readonly Arch[]): Candidate[] => {
+  const score = async (archs: readonly Arch[]): Promise<Candidate[]> => {
     const fresh: Arch[] = [];
     const freshKeys = new Set<string>();
     for (const a of archs) {
@@ -141,7 +141,7 @@ export function evolutionarySearch(space: SearchSpace, objective: SearchObjectiv
       }
     }
     if (fresh.length) {
-      const values = objective.fitness(fresh);
+      const values = await objective.fitness(fresh);
       if (values.length !== fresh.length) throw new Error(`evolution: fitness returned ${values.length} scores for ${fresh.length} archs`);
       fresh.forEach((a, i) => {
         if (!Number.isFinite(values[i])) throw new Error(`evolution: fitness of ${archKey(a)} is ${values[i]}, not a finite number`);
@@ -155,7 +155,14 @@ export function evolutionarySearch(space: SearchSpace, objective: SearchObjectiv
   // Ties keep insertion order (stable sort), which keeps the search deterministic.
   const rank = (cs: readonly Candidate[]) => [...cs].sort((a, b) => a.fitness - b.fitness);
 
-  let population = rank(score(Array.from({ length: o.population }, () => draw(() => sampleArch(space, rng), "initial arch"))));
+  // Draws run one after another: each consumes the shared rng in turn, as the search's determinism needs.
+  const drawMany = async (n: number, make: () => Arch, what: string): Promise<Arch[]> => {
+    const archs: Arch[] = [];
+    for (let i = 0; i < n; i++) archs.push(await draw(make, what));
+    return archs;
+  };
+
+  let population = rank(await score(await drawMany(o.population, () => sampleArch(space, rng), "initial arch")));
   const history: EvolutionRow[] = [];
   const record = (iteration: number, parents: readonly Candidate[]) =>
     history.push({
@@ -168,13 +175,9 @@ export function evolutionarySearch(space: SearchSpace, objective: SearchObjectiv
   record(0, population.slice(0, o.parents));
   for (let it = 1; it <= o.iterations && evaluated.length < o.maxEvaluations; it++) {
     const parents = population.slice(0, o.parents);
-    const mutants = Array.from({ length: o.mutants }, () =>
-      draw(() => mutate(space, rng.choice(parents).arch, rng, { prob: o.mutateProb }), "mutant"),
-    );
-    const children = Array.from({ length: o.crossovers }, () =>
-      draw(() => crossover(space, rng.choice(parents).arch, rng.choice(parents).arch, rng, { prob: o.crossoverProb }), "crossover"),
-    );
-    population = rank([...parents, ...score([...mutants, ...children])]);
+    const mutants = await drawMany(o.mutants, () => mutate(space, rng.choice(parents).arch, rng, { prob: o.mutateProb }), "mutant");
+    const children = await drawMany(o.crossovers, () => crossover(space, rng.choice(parents).arch, rng.choice(parents).arch, rng, { prob: o.crossoverProb }), "crossover");
+    population = rank([...parents, ...(await score([...mutants, ...children]))]);
     record(it, population.slice(0, o.parents));
   }
   return { best: population[0], population, history, evaluated };

@@ -8,7 +8,12 @@ import type { Arch } from "../space/types";
 import type { WeightSharingModel } from "../supernet/supernet";
 
 /** Lower-is-better fitness: inherited validation loss (nats/token) on `batches`. */
-export function inheritedLossFitness(model: WeightSharingModel, batches: readonly TranslationBatch[]): (archs: readonly Arch[]) => number[] {
+export function inheritedLossFitness(model: WeightSharingModel, batches: readonly TranslationBatch[]): (archs: readonly Arch[]) => Promise<number[]> {
   if (batches.length === 0) throw new Error("inheritedLossFitness: batches is empty; pass at least one validation batch");
-  return (archs) => archs.map((arch) => evaluateLoss(model, arch, batches).loss);
+  return async (archs) => {
+    const losses: number[] = [];
+    // One arch at a time: only one arch's plain weights exist at once.
+    for (const arch of archs) losses.push((await evaluateLoss(model, arch, batches)).loss);
+    return losses;
+  };
 }

@@ -43,7 +43,7 @@ export interface LatencySample {
 export interface LatencyPredictor {
   readonly space: SearchSpace;
   /** Predicted latency (ms) of each arch. */
-  predict(archs: readonly Arch[]): number[];
+  predict(archs: readonly Arch[]): Promise<number[]>;
   /** Training MSE (standardised units) every 100 steps and at the end. */
   readonly trainLoss: readonly { step: number; mse: number }[];
   dispose(): void;
@@ -70,14 +70,14 @@ export interface LatencyTableRow {
 export interface FeatureLatencyPredictor {
   readonly norms: readonly number[];
   /** Predicted latency (ms) of each raw feature vector. */
-  predictFeatures(features: readonly (readonly number[])[]): number[];
+  predictFeatures(features: readonly (readonly number[])[]): Promise<number[]>;
   /** Training MSE (in target units) every 100 steps and at the end. */
   readonly trainLoss: readonly { step: number; mse: number }[];
   dispose(): void;
 }
 
 /** Fits the MLP on a table of (raw features, latency) rows with the given feature norms, e.g. HAT's or another device's measurements. */
-export function fitLatencyPredictorOnTable(rows: readonly LatencyTableRow[], norms: readonly number[], overrides: Partial<LatencyPredictorOptions> = {}): FeatureLatencyPredictor {
+export async function fitLatencyPredictorOnTable(rows: readonly LatencyTableRow[], norms: readonly number[], overrides: Partial<LatencyPredictorOptions> = {}): Promise<FeatureLatencyPredictor> {
   const o = { ...latencyPredictorDefaults, ...overrides };
   checkOptions(o);
   if (rows.length < 2) throw new Error(`latency predictor: needs at least 2 rows, got ${rows.length}`);
@@ -118,7 +118,7 @@ export function fitLatencyPredictorOnTable(rows: readonly LatencyTableRow[], nor
       const yb = tf.tensor2d(idx.map((i) => [yStd[i]]));
       return optimizer.minimize(() => tf.mean(tf.square(tf.sub(forward(xb), yb))) as tf.Scalar, true) as tf.Scalar;
     });
-    if (step % 100 === 0 || step === o.steps) trainLoss.push({ step, mse: loss.dataSync()[0] });
+    if (step % 100 === 0 || step === o.steps) trainLoss.push({ step, mse: (await loss.data())[0] });
     loss.dispose();
   }
   optimizer.dispose();
@@ -126,13 +126,13 @@ export function fitLatencyPredictorOnTable(rows: readonly LatencyTableRow[], nor
   return {
     norms: [...norms],
     trainLoss,
-    predictFeatures(features) {
+    async predictFeatures(features) {
       if (features.length === 0) return [];
       features.forEach((f, i) => {
         if (f.length !== norms.length) throw new Error(`latency predictor: features[${i}] has ${f.length} values, expected ${norms.length}`);
       });
       const out = tf.tidy(() => forward(tf.tensor2d(features.map(scale))));
-      const values = Array.from(out.dataSync(), (v) => v * std + mean);
+      const values = Array.from(await out.data(), (v) => v * std + mean);
       out.dispose();
       return values;
     },
@@ -164,14 +164,14 @@ export function parseLatencyCsv(text: string): { featureNames: string[]; rows: L
 }
 
 /** Fits the MLP on measured archs of `space` (at least 2, with finite positive latencies): the table fit over the arch features. */
-export function fitLatencyPredictor(space: SearchSpace, samples: readonly LatencySample[], overrides: Partial<LatencyPredictorOptions> = {}): LatencyPredictor {
+export async function fitLatencyPredictor(space: SearchSpace, samples: readonly LatencySample[], overrides: Partial<LatencyPredictorOptions> = {}): Promise<LatencyPredictor> {
   if (samples.length < 2) throw new Error(`latency predictor: needs at least 2 samples, got ${samples.length}`);
   samples.forEach((s, i) => {
     if (!(Number.isFinite(s.ms) && s.ms > 0)) throw new Error(`latency predictor: samples[${i}].ms = ${s.ms} must be a positive number`);
   });
   const norms = featureNorms(space);
   const raw = (arch: Arch) => archFeatures(space, arch, norms.map(() => 1));
-  const fitted = fitLatencyPredictorOnTable(samples.map((s) => ({ features: raw(s.arch), ms: s.ms })), norms, overrides);
+  const fitted = await fitLatencyPredictorOnTable(samples.map((s) => ({ features: raw(s.arch), ms: s.ms })), norms, overrides);
   return {
     space,
     trainLoss: fitted.trainLoss,

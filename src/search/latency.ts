@@ -51,7 +51,7 @@ function median(xs: readonly number[]): number {
 }
 
 /** Milliseconds to translate one sentence with `arch` (median of `repeats` runs). */
-export function measureLatency(model: WeightSharingModel, arch: Arch, overrides: Partial<LatencyOptions> = {}): LatencyRow {
+export async function measureLatency(model: WeightSharingModel, arch: Arch, overrides: Partial<LatencyOptions> = {}): Promise<LatencyRow> {
   const o = { ...latencyDefaults, ...overrides };
   checkOptions(o);
   const subnet = extractSubnet(model, arch);
@@ -59,12 +59,12 @@ export function measureLatency(model: WeightSharingModel, arch: Arch, overrides:
   const src = tf.fill([1, o.srcLen], BOS_ID + 3, "int32") as tf.Tensor2D;
   const srcMask = tf.ones([1, o.srcLen]) as tf.Tensor2D;
   const token = tf.tensor1d([BOS_ID], "int32");
-  const once = (): number => {
+  const once = async (): Promise<number> => {
     const t0 = performance.now();
     let cache = startDecoding(subnet.params, subnet.config, arch, src, srcMask);
     for (let i = 0; i < o.tgtLen; i++) {
       const { logits, cache: next } = decodeStep(subnet.params, subnet.config, arch, token, cache);
-      logits.dataSync();
+      await logits.data();
       logits.dispose();
       disposeSelfCache(cache);
       cache = next;
@@ -73,8 +73,9 @@ export function measureLatency(model: WeightSharingModel, arch: Arch, overrides:
     return performance.now() - t0;
   };
   try {
-    for (let i = 0; i < o.warmup; i++) once();
-    const runs = Array.from({ length: o.repeats }, once);
+    for (let i = 0; i < o.warmup; i++) await once();
+    const runs: number[] = [];
+    for (let i = 0; i < o.repeats; i++) runs.push(await once());
     return { arch: archKey(arch), ms: median(runs), runs };
   } finally {
     tf.dispose([src, srcMask, token]);
@@ -83,6 +84,8 @@ export function measureLatency(model: WeightSharingModel, arch: Arch, overrides:
 }
 
 /** Measures every arch in order (interleaving nothing else, so runs see the same machine state). */
-export function measureLatencies(model: WeightSharingModel, archs: readonly Arch[], overrides: Partial<LatencyOptions> = {}): LatencyRow[] {
-  return archs.map((arch) => measureLatency(model, arch, overrides));
+export async function measureLatencies(model: WeightSharingModel, archs: readonly Arch[], overrides: Partial<LatencyOptions> = {}): Promise<LatencyRow[]> {
+  const rows: LatencyRow[] = [];
+  for (const arch of archs) rows.push(await measureLatency(model, arch, overrides));
+  return rows;
 }

@@ -15,7 +15,7 @@ export interface RandomSearchRow {
 }
 
 /** Scores `evaluations` distinct feasible random archs; returns the best and the best-so-far curve. */
-export function randomSearch(space: SearchSpace, objective: SearchObjective, options: { evaluations: number; seed: number; maxTries?: number }): { best: Candidate; history: RandomSearchRow[]; evaluated: Candidate[] } {
+export async function randomSearch(space: SearchSpace, objective: SearchObjective, options: { evaluations: number; seed: number; maxTries?: number }): Promise<{ best: Candidate; history: RandomSearchRow[]; evaluated: Candidate[] }> {
   const { evaluations, seed } = options;
   if (!Number.isInteger(evaluations) || evaluations < 1) throw new Error(`randomSearch: evaluations = ${evaluations} must be an integer >= 1`);
   const maxTries = options.maxTries ?? 100 * evaluations;
@@ -27,12 +27,12 @@ export function randomSearch(space: SearchSpace, objective: SearchObjective, opt
   for (let t = 0; t < maxTries && archs.length < evaluations; t++) {
     const a = sampleArch(space, rng);
     const key = archKey(a);
-    if (seen.has(key) || !feasible(a)) continue;
+    if (seen.has(key) || !(await feasible(a))) continue;
     seen.add(key);
     archs.push(a);
   }
   if (archs.length === 0) throw new Error(`randomSearch: no feasible arch in ${maxTries} draws`);
-  const values = objective.fitness(archs);
+  const values = await objective.fitness(archs);
   const evaluated = archs.map((arch, i) => ({ arch, key: archKey(arch), fitness: values[i] }));
   const history: RandomSearchRow[] = [];
   let best = evaluated[0];

@@ -19,7 +19,8 @@ export function ffnBlock(params: Weights, prefix: string, x: tf.Tensor, arch: Ar
   const d = p.embedDim;
   const { widths, k } = layerFfn(arch, part, l);
   if (p.numExperts === undefined) return slicedFfn(params, prefix, x, d, widths[0], activationDropout, ctx);
-  const r = moeFfn(params, prefix, x, { embedDim: d, expertWidths: widths, topK: k }, ctx.moe?.options ?? moeDefaults, activationDropout, ctx);
-  ctx.moe?.records?.push({ layer: prefix, experts: widths.length, balanceLoss: r.balanceLoss, stats: r.stats });
+  const records = ctx.moe?.records;
+  const r = moeFfn(params, prefix, x, { embedDim: d, expertWidths: widths, topK: k }, ctx.moe?.options ?? moeDefaults, activationDropout, ctx, records !== undefined);
+  if (records && r.stats) records.push({ layer: prefix, experts: widths.length, balanceLoss: r.balanceLoss, stats: r.stats });
   return r.output;
 }

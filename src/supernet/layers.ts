@@ -8,12 +8,12 @@ import { linear, sliceBlock, sliceVector } from "../ops/index";
 import type { MoeLayerStats, MoeOptions } from "../moe/config";
 import type { Weights } from "./params";
 
-/** What a mixture-of-experts layer reports to its forward pass: the balance loss and routing statistics. */
+/** What a mixture-of-experts layer reports to its forward pass: the balance loss and routing statistics (read after the pass: a GPU cannot be read mid-pass). */
 export interface MoeLayerRecord {
   readonly layer: string;
   readonly experts: number;
   readonly balanceLoss: tf.Scalar;
-  readonly stats: MoeLayerStats;
+  readonly stats: Promise<MoeLayerStats>;
 }
 
 /** Forward-pass context: training flag, a seed source so every dropout mask is reproducible, and an optional trace. */

@@ -6,6 +6,7 @@
  * fitness all go through it (see `plainWeights`), so none of them knows how a model stores them.
  */
 import * as tf from "@tensorflow/tfjs";
+import { addMany } from "../ops/add-many";
 import type { Arch } from "../space/types";
 import { validateArch } from "../space/validate-arch";
 import { Rng } from "../util/rng";
@@ -82,5 +83,5 @@ export function archLoss(model: WeightSharingModel, arch: Arch, batch: BatchTens
   const routed = moeRecords.filter((r) => r.experts > 1);
   const coef = model.config.moe?.balanceLossCoef ?? 0;
   if (coef === 0 || routed.length === 0) return nll;
-  return tf.add(nll, tf.mul(tf.addN(routed.map((r) => r.balanceLoss)), coef / routed.length)) as tf.Scalar;
+  return tf.add(nll, tf.mul(addMany(routed.map((r) => r.balanceLoss)), coef / routed.length)) as tf.Scalar;
 }

@@ -40,7 +40,7 @@ export async function trainSweepJob(input: SweepJobInput, backend: string): Prom
   const parent = makeSupernetConfig(settings.space, data.tokenizer.vocabSize, settings.supernet);
   const config = makeTrainConfig({ ...settings.train, seed: job.seed });
   const { model, rows } = await trainStandalone(parent, arch, data, config, input.spec.updates, { seed: job.seed, label: job.id, showProgress: false });
-  const [result] = evaluateSubnets(model, [arch], data, { bleu: settings.bleu, space: settings.space });
+  const [result] = await evaluateSubnets(model, [arch], data, { bleu: settings.bleu, space: settings.space });
   disposeParams(model.params);
   const losses = rows.filter((r) => r.metric === "train_loss");
   return {

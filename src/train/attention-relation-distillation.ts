@@ -13,6 +13,7 @@
  * masked-LM loss keeps inherited masked-LM loss meaningful as the search fitness.
  */
 import * as tf from "@tensorflow/tfjs";
+import { addMany } from "../ops/add-many";
 import type { Arch } from "../space/types";
 import type { BatchTensors } from "../supernet/forward";
 import { slicedLinear } from "../supernet/layers";
@@ -68,7 +69,7 @@ export function relationDistillationLoss(student: LastLayerQkv, teacher: LastLay
     const diff = tf.sub(relationScores(student[m], heads), relationScores(teacher[m], heads));
     return tf.div(tf.sum(tf.mul(tf.square(diff), pairs)), tf.maximum(count, 1));
   });
-  return tf.addN(terms) as tf.Scalar;
+  return addMany(terms) as tf.Scalar;
 }
 
 /**

@@ -46,23 +46,25 @@ function classificationTensors(b: ClassificationBatch) {
 }
 
 /** Accuracy of a model with a head over examples, in batches. */
-export function classificationAccuracy(model: Supernet, head: Record<string, tf.Variable>, arch: Arch, examples: readonly EncodedExample[], batchSize = 64): number {
+export async function classificationAccuracy(model: Supernet, head: Record<string, tf.Variable>, arch: Arch, examples: readonly EncodedExample[], batchSize = 64): Promise<number> {
   let correct = 0;
   const weights = { ...model.params, ...head };
   for (let start = 0; start < examples.length; start += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, examples.length - start) }, (_, i) => start + i);
     const b = collateClassification(examples, idx);
-    const predicted = tf.tidy(() => {
+    const argMax = tf.tidy(() => {
       const t = classificationTensors(b);
-      return tf.argMax(classificationLogits(weights, model.config, arch, t.ids, t.mask, null), 1).dataSync() as Int32Array;
+      return tf.argMax(classificationLogits(weights, model.config, arch, t.ids, t.mask, null), 1);
     });
+    const predicted = (await argMax.data()) as Int32Array;
+    argMax.dispose();
     predicted.forEach((p, r) => (correct += p === b.labels[r] ? 1 : 0));
   }
   return correct / examples.length;
 }
 
 /** Fine-tunes `model` (in place) with a fresh head on `train`, then measures accuracy on `evaluate`. */
-export function fineTuneClassifier(model: Supernet, arch: Arch, train: readonly EncodedExample[], evaluate: readonly EncodedExample[], numLabels: number, options: FineTuneOptions): FineTuneResult {
+export async function fineTuneClassifier(model: Supernet, arch: Arch, train: readonly EncodedExample[], evaluate: readonly EncodedExample[], numLabels: number, options: FineTuneOptions): Promise<FineTuneResult> {
   const { updates, batchSize, lr, seed } = options;
   const warmup = options.warmup ?? 0.1;
   if (!Number.isInteger(updates) || updates < 1) throw new Error(`fineTuneClassifier: updates must be a positive integer, got ${updates}`);
@@ -77,7 +79,8 @@ export function fineTuneClassifier(model: Supernet, arch: Arch, train: readonly 
   const params = { ...model.params, ...head };
   const adam = createAdamState();
   const rng = new Rng(seed);
-  const losses: number[] = [];
+  // Losses stay on the device until the end: one read instead of one stall per update.
+  const lossTensors: tf.Scalar[] = [];
   const warmupSteps = Math.max(1, Math.round(warmup * updates));
   let order: number[] = [];
   try {
@@ -91,15 +94,19 @@ export function fineTuneClassifier(model: Supernet, arch: Arch, train: readonly 
         return tf.losses.softmaxCrossEntropy(tf.oneHot(t.labels, numLabels), logits) as tf.Scalar;
       });
       for (const x of Object.values(t)) x.dispose();
-      clipByGlobalNorm(grads, 1);
+      clipByGlobalNorm(grads, 1).dispose();
       const rate = step < warmupSteps ? (lr * (step + 1)) / warmupSteps : (lr * (updates - step)) / Math.max(1, updates - warmupSteps);
       adamUpdate(params, grads, adam, rate);
       disposeGradients(grads);
-      losses.push(value);
+      lossTensors.push(value);
     }
-    const accuracy = classificationAccuracy(model, head, arch, evaluate);
+    const stacked = tf.stack(lossTensors);
+    const losses = Array.from(await stacked.data());
+    stacked.dispose();
+    const accuracy = await classificationAccuracy(model, head, arch, evaluate);
     return { accuracy, evaluated: evaluate.length, losses, seconds: (Date.now() - started) / 1000 };
   } finally {
+    tf.dispose(lossTensors);
     disposeAdamState(adam);
     disposeParams(head);
   }

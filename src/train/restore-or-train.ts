@@ -109,7 +109,7 @@ export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: s
     }
   }
   const trained = await trainSupernet(model, data, { sampler, updates: options.updates, schedule: options.schedule, seed: options.seed, label: options.label ?? model.kind, showProgress: options.showProgress });
-  saveCheckpoint(checkpoint, model, trained.state, trained.config, { dataset: options.dataset ?? "bible-en-es", vocabSize: model.config.vocabSize }, { sampler: sampler.name, provenance });
+  await saveCheckpoint(checkpoint, model, trained.state, trained.config, { dataset: options.dataset ?? "bible-en-es", vocabSize: model.config.vocabSize }, { sampler: sampler.name, provenance });
   disposeAdamState(trained.state.adam);
   return { model, source: `${why}: trained ${options.updates} updates with ${sampler.name} sampling here and saved it there` };
 }

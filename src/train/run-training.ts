@@ -28,8 +28,8 @@ export interface RunTrainingOptions {
   /** Show progress (default true). */
   readonly showProgress?: boolean;
   readonly hook?: LossHook;
-  /** Called after each update, e.g. to save checkpoints. */
-  readonly onStep?: (result: StepResult) => void;
+  /** Called after each update, e.g. to save checkpoints (awaited when it returns a promise). */
+  readonly onStep?: (result: StepResult) => void | Promise<void>;
 }
 
 /**
@@ -40,9 +40,9 @@ export interface RunTrainingOptions {
 export async function runTraining(model: WeightSharingModel, state: TrainerState, config: TrainConfig, sampler: ArchSampler, options: RunTrainingOptions): Promise<MetricRow[]> {
   const rows: MetricRow[] = [];
   const bar = options.showProgress === false ? null : progress(options.updates, { label: options.label ?? "train", unit: "upd" });
-  const validate = () => {
+  const validate = async () => {
     for (const { name, arch } of options.validArchs ?? []) {
-      const r = evaluateLoss(model, arch, options.validBatches ?? []);
+      const r = await evaluateLoss(model, arch, options.validBatches ?? []);
       rows.push({ step: state.step, arch: name || archKey(arch), metric: "valid_loss", value: r.loss });
     }
   };
@@ -59,23 +59,23 @@ export async function runTraining(model: WeightSharingModel, state: TrainerState
   let index = skip;
   let recentLoss = NaN;
   // A validation point before the first update makes every curve start from the same place.
-  if (options.validateEvery && state.step === 0) validate();
+  if (options.validateEvery && state.step === 0) await validate();
   for (let done = 0; done < options.updates; done++) {
     if (index >= batches.length) {
       batches = options.batchesForEpoch(++epoch);
       index = 0;
     }
-    const result = trainStep(model, state, config, sampler, batches[index++], options.hook);
+    const result = await trainStep(model, state, config, sampler, batches[index++], options.hook);
     seen += result.targetTokens;
     rows.push(...stepRows(result));
     const mean = result.losses.reduce((a, l) => a + l.loss, 0) / result.losses.length;
     recentLoss = Number.isNaN(recentLoss) ? mean : 0.9 * recentLoss + 0.1 * mean;
-    options.onStep?.(result);
-    if (options.validateEvery && state.step % options.validateEvery === 0) validate();
+    await options.onStep?.(result);
+    if (options.validateEvery && state.step % options.validateEvery === 0) await validate();
     bar?.update(done + 1, { loss: recentLoss, lr: result.lr });
     await yieldToDisplays();
   }
-  if (!options.validateEvery || state.step % options.validateEvery !== 0) validate();
+  if (!options.validateEvery || state.step % options.validateEvery !== 0) await validate();
   bar?.finish({ loss: recentLoss, tokens: seen });
   return rows;
 }

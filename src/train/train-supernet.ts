@@ -27,7 +27,7 @@ export interface TrainSupernetOptions {
   readonly validateEvery?: number;
   readonly label?: string;
   readonly hook?: LossHook;
-  readonly onStep?: (result: StepResult, state: TrainerState) => void;
+  readonly onStep?: (result: StepResult, state: TrainerState) => void | Promise<void>;
   readonly showProgress?: boolean;
 }
 

@@ -80,14 +80,15 @@ export interface LossHook {
   release?(): void;
 }
 
-/** One update on one batch: sample archs, accumulate their gradients, step Adam. */
-export function trainStep(model: WeightSharingModel, state: TrainerState, config: TrainConfig, sampler: ArchSampler, batch: TranslationBatch, hook: LossHook = {}): StepResult {
+/** One update on one batch: sample archs, accumulate their gradients, step Adam; the numbers are read once, after the update is queued. */
+export async function trainStep(model: WeightSharingModel, state: TrainerState, config: TrainConfig, sampler: ArchSampler, batch: TranslationBatch, hook: LossHook = {}): Promise<StepResult> {
   const archs = sampler.next(state.rng);
   const lr = learningRate(config.schedule, state.step);
   const tensors = batchTensors(batch);
   const grads: Gradients = {};
-  const losses: { arch: Arch; loss: number }[] = [];
-  const routing: RoutingSummary[] = [];
+  const lossTensors: tf.Scalar[] = [];
+  const routed: { arch: Arch; records: MoeLayerRecord[] }[] = [];
+  let norm: tf.Scalar | null = null;
   try {
     hook.prepare?.(model, tensors);
     for (const arch of archs) {
@@ -100,17 +101,26 @@ export function trainStep(model: WeightSharingModel, state: TrainerState, config
         return extra ? (tf.add(base, extra) as tf.Scalar) : base;
       });
       addGradients(grads, g);
-      losses.push({ arch, loss: value });
-      for (const r of records.filter((x) => x.experts > 1)) {
-        const dropped = r.stats.dropped.reduce((a, b) => a + b, 0) / Math.max(1, r.stats.assigned.reduce((a, b) => a + b, 0));
-        routing.push({ arch, layer: r.layer, experts: r.experts, balance: balanceFromStats(r.stats), droppedFraction: dropped, entropy: r.stats.entropy });
-      }
+      lossTensors.push(value);
+      routed.push({ arch, records: records.filter((x) => x.experts > 1) });
     }
-    const gradNorm = clipByGlobalNorm(grads, config.clipNorm);
+    norm = clipByGlobalNorm(grads, config.clipNorm);
     adamUpdate(model.params, grads, state.adam, lr, config.adam);
     state.step += 1;
-    return { step: state.step, lr, losses, gradNorm, targetTokens: batch.numTargetTokens, routing };
+    const values = await Promise.all([...lossTensors, norm].map(async (t) => (await t.data())[0]));
+    const losses = archs.map((arch, i) => ({ arch, loss: values[i] }));
+    const routing: RoutingSummary[] = [];
+    for (const { arch, records } of routed) {
+      for (const r of records) {
+        const stats = await r.stats;
+        const dropped = stats.dropped.reduce((a, b) => a + b, 0) / Math.max(1, stats.assigned.reduce((a, b) => a + b, 0));
+        routing.push({ arch, layer: r.layer, experts: r.experts, balance: balanceFromStats(stats), droppedFraction: dropped, entropy: stats.entropy });
+      }
+    }
+    return { step: state.step, lr, losses, gradNorm: values[archs.length], targetTokens: batch.numTargetTokens, routing };
   } finally {
+    for (const t of lossTensors) t.dispose();
+    norm?.dispose();
     hook.release?.();
     disposeGradients(grads);
     for (const t of Object.values(tensors)) t.dispose();

@@ -17,13 +17,13 @@ test("the BLEU subset is evenly spread over the validation pairs and checked", (
   assert.throws(() => bleuSubset(10, 2.5), /sentences must be an integer in \[1, 10\]; got 2.5/);
 });
 
-test("BLEU on a subset decodes exactly the full run's hypotheses for those pairs and scores them against their references", () => {
+test("BLEU on a subset decodes exactly the full run's hypotheses for those pairs and scores them against their references", async () => {
   const data = loadTranslationData({ vocabSize: 1000, trainPairs: 50, validPairs: 24, maxLen: 24, maxTokens: 256, seed: 1 });
   const space = getSpace("tiny");
   const model = createSupernet(makeSupernetConfig(space, data.tokenizer.vocabSize), 3);
   const arch = sampleArch(space, new Rng(4));
-  const full = evaluateBleu(model, arch, data, { beam: 1, maxLen: 8 });
-  const sub = evaluateBleu(model, arch, data, { beam: 1, maxLen: 8, sentences: 8 });
+  const full = await evaluateBleu(model, arch, data, { beam: 1, maxLen: 8 });
+  const sub = await evaluateBleu(model, arch, data, { beam: 1, maxLen: 8, sentences: 8 });
   const ids = bleuSubset(24, 8);
   assert.equal(full.sentences, 24);
   assert.equal(sub.sentences, 8);

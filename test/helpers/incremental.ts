@@ -7,17 +7,19 @@ import { batchTensors, decodeStep, disposeCache, startDecoding } from "../../src
 import type { DecoderCache, WeightSharingModel } from "../../src/supernet/index";
 
 /** Asserts that stepping the cached decoder gives the full forward pass's logits at every position. */
-export function assertIncrementalMatchesFull(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, tol = 1e-4): void {
+export async function assertIncrementalMatchesFull(model: WeightSharingModel, arch: Arch, batch: TranslationBatch, tol = 1e-4): Promise<void> {
   const t = batchTensors(batch);
-  const full = tf.tidy(() => model.logits(arch, t, null).arraySync());
+  const fullLogits = tf.tidy(() => model.logits(arch, t, null));
+  const full = await fullLogits.array();
+  fullLogits.dispose();
   let cache: DecoderCache = startDecoding(model.params, model.config, arch, t.src, t.srcMask);
-  const tgtIn = t.tgtIn.arraySync();
+  const tgtIn = await t.tgtIn.array();
   for (let pos = 0; pos < batch.tgtLen; pos++) {
     const tokens = tf.tensor1d(tgtIn.map((row) => row[pos]), "int32");
     const { logits, cache: next } = decodeStep(model.params, model.config, arch, tokens, cache);
     for (const kv of cache.self) tf.dispose([kv.keys, kv.values]);
     cache = next;
-    const step = logits.arraySync();
+    const step = await logits.array();
     for (let b = 0; b < batch.rows; b++) {
       for (let v = 0; v < step[b].length; v++) assert.ok(Math.abs(step[b][v] - full[b][pos][v]) < tol, `row ${b} pos ${pos} token ${v}`);
     }

@@ -36,16 +36,16 @@ test("the restricted slice is the block both archs use when their widths differ"
   assert.deepEqual(Array.from(restrictToBlock(g, [12], [5])), [1, 2, 3, 4, 5]);
 });
 
-test("an arch's gradient similarity with itself is 1, and pairs report their differing operators", () => {
+test("an arch's gradient similarity with itself is 1, and pairs report their differing operators", async () => {
   const model = createSupernet(microConfig(), 2);
   const rng = new Rng(4);
   const a = sampleArch(microSpace, rng);
   const b = sampleArch(microSpace, rng);
-  const rows = gradientSimilarity(model, [[a, a], [a, b]], randomBatch(1), "encoder.layer[0].ffn");
+  const rows = await gradientSimilarity(model, [[a, a], [a, b]], randomBatch(1), "encoder.layer[0].ffn");
   assert.ok(Math.abs(rows[0].cosine - 1) < 1e-6);
   assert.equal(rows[0].differing, 0);
   assert.ok(rows[1].cosine < 1 && rows[1].cosine > -1);
-  const g = archGradients(model, a, randomBatch(1), ["enc.0.fc1.w"]);
+  const g = await archGradients(model, a, randomBatch(1), ["enc.0.fc1.w"]);
   assert.equal(g.values["enc.0.fc1.w"].length, 12 * 10);
 });
 
@@ -87,38 +87,47 @@ test("MAGIC-T changes exactly one gene per step and is registered as a sampler",
   assert.equal(makeSampler("magic-t", microSpace).name, "magic-t");
 });
 
-test("the alignment loss is zero when the child equals the anchor, and positive otherwise", () => {
+test("the alignment loss is zero when the child equals the anchor, and positive otherwise", async () => {
   const model = createSupernet(microConfig(), 3);
   const anchor = largestArch(microSpace);
   const hook = magicA(anchor, { weight: 1 });
   const tensors = batchTensors(randomBatch(2));
   hook.prepare?.(model, tensors);
-  const lossFor = (arch: Arch) => tf.tidy(() => {
-    const trace = new Map<string, tf.Tensor>();
-    model.logits(arch, tensors, null, trace);
-    return (hook.extraLoss?.(model, arch, tensors, trace) as tf.Scalar).dataSync()[0];
-  });
-  assert.ok(Math.abs(lossFor(anchor)) < 1e-6);
-  assert.ok(lossFor(smallestArch(microSpace)) > 1e-3);
+  const lossFor = async (arch: Arch) => {
+    const loss = tf.tidy(() => {
+      const trace = new Map<string, tf.Tensor>();
+      model.logits(arch, tensors, null, trace);
+      return hook.extraLoss?.(model, arch, tensors, trace) as tf.Scalar;
+    });
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return value;
+  };
+  assert.ok(Math.abs(await lossFor(anchor)) < 1e-6);
+  assert.ok((await lossFor(smallestArch(microSpace))) > 1e-3);
   hook.release?.();
   assert.deepEqual(alignedLayers(smallestArch(microSpace), anchor).map((l) => l.name), ["enc.0.out", "enc.1.out", "dec.0.out"]);
-  tf.tidy(() => {
+  const same = tf.tidy(() => {
     const x = tf.randomNormal([2, 3, 4], 0, 1, "float32", 1);
-    assert.ok(Math.abs(hiddenDistance(x, x, tf.ones([2, 3]) as tf.Tensor2D, "mse").dataSync()[0]) < 1e-9);
+    return hiddenDistance(x, x, tf.ones([2, 3]) as tf.Tensor2D, "mse");
   });
+  assert.ok(Math.abs((await same.data())[0]) < 1e-9);
+  same.dispose();
   tf.dispose(Object.values(tensors));
 });
 
-test("linear CKA is 1 for the same representation up to rotation and scale, and io similarity runs", () => {
-  tf.tidy(() => {
+test("linear CKA is 1 for the same representation up to rotation and scale, and io similarity runs", async () => {
+  const [x, rotated] = tf.tidy(() => {
     const x = tf.randomNormal([20, 4], 0, 1, "float32", 3) as tf.Tensor2D;
     const q = tf.tensor2d([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]]);
-    assert.ok(Math.abs(linearCka(x, tf.mul(tf.matMul(x, q), 3) as tf.Tensor2D) - 1) < 1e-4);
+    return [x, tf.mul(tf.matMul(x, q), 3) as tf.Tensor2D];
   });
+  assert.ok(Math.abs((await linearCka(x, rotated)) - 1) < 1e-4);
+  tf.dispose([x, rotated]);
   const model = createSupernet(microConfig(), 5);
   const pairs = perturbationPairs(microSpace, "encoder.layer[1].ffn", { anchors: 2, maxChanges: 2, rng: new Rng(1) });
   assert.ok(pairs.length >= 2);
-  const rows = ioSimilarity(model, pairs, randomBatch(3), "encoder.layer[1].ffn");
+  const rows = await ioSimilarity(model, pairs, randomBatch(3), "encoder.layer[1].ffn");
   for (const r of rows) {
     assert.ok(r.inputSimilarity > 0 && r.inputSimilarity <= 1 + 1e-6);
     assert.ok(r.differing >= 1);

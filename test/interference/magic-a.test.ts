@@ -11,18 +11,18 @@ import { useBackend } from "../helpers/backend";
 
 useBackend();
 
-test("a candidate better on dev replaces the anchor, a worse one does not, and every offer is a row of the history", () => {
+test("a candidate better on dev replaces the anchor, a worse one does not, and every offer is a row of the history", async () => {
   const model = createSupernet(microConfig(), 4);
   const dev = [randomBatch(7), randomBatch(8)];
   // Which child is better is whatever these weights say: rank the two on dev first.
-  const [better, worse] = [largestArch(microSpace), smallestArch(microSpace)]
-    .map((arch) => ({ arch, loss: evaluateLoss(model, arch, dev).loss }))
-    .sort((a, b) => a.loss - b.loss);
+  const scored: { arch: ReturnType<typeof largestArch>; loss: number }[] = [];
+  for (const arch of [largestArch(microSpace), smallestArch(microSpace)]) scored.push({ arch, loss: (await evaluateLoss(model, arch, dev)).loss });
+  const [better, worse] = scored.sort((a, b) => a.loss - b.loss);
   const hook = magicA(worse.arch);
-  assert.equal(hook.offerAnchor(model, better.arch, dev, 5), true);
+  assert.equal(await hook.offerAnchor(model, better.arch, dev, 5), true);
   assert.equal(archKey(hook.anchor()), archKey(better.arch));
-  assert.equal(hook.offerAnchor(model, worse.arch, dev, 10), false);
-  assert.equal(hook.offerAnchor(model, better.arch, dev, 15), false, "the anchor offered to itself is no change");
+  assert.equal(await hook.offerAnchor(model, worse.arch, dev, 10), false);
+  assert.equal(await hook.offerAnchor(model, better.arch, dev, 15), false, "the anchor offered to itself is no change");
   assert.equal(archKey(hook.anchor()), archKey(better.arch));
   const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
   assert.equal(hook.history.length, 4, "the initial anchor and three offers");

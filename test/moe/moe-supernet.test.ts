@@ -46,7 +46,7 @@ const multi: Arch = {
   decoder: { embedDim: 8, numLayers: 2, ffnDim: [6, 10], selfHeads: [1, 2], crossHeads: [2, 1], crossLayers: [1, 2], numExperts: [2, 1], topK: [1, 1], expertFfnDim: [[10], []] },
 };
 
-test("with one expert per layer, the MoE supernet is exactly the dense supernet of the same seed", () => {
+test("with one expert per layer, the MoE supernet is exactly the dense supernet of the same seed", async () => {
   const dense = createSupernet(makeSupernetConfig(microSpace, 24, { dropout: 0 }), 5);
   const moe = createSupernet(config(), 5);
   const rng = new Rng(2);
@@ -56,18 +56,18 @@ test("with one expert per layer, the MoE supernet is exactly the dense supernet 
   assert.deepEqual(denseOf(oneExpert(multi)), denseOf(multi));
 });
 
-test("an extracted expert-sliced subnet gives the supernet's logits, and incremental decoding its full forward", () => {
+test("an extracted expert-sliced subnet gives the supernet's logits, and incremental decoding its full forward", async () => {
   const moe = createSupernet(config(), 6);
   for (const a of [multi, largestArch(moeMicro), sampleArch(moeMicro, new Rng(8))]) {
     const sub = extractSubnet(moe, a);
     assert.ok(maxDiff(logitsOf(sub, a), logitsOf(moe, a)) < 1e-5);
-    assert.equal(evaluateLoss(sub, a, [batch]).loss.toFixed(5), evaluateLoss(moe, a, [batch]).loss.toFixed(5));
+    assert.equal((await evaluateLoss(sub, a, [batch])).loss.toFixed(5), (await evaluateLoss(moe, a, [batch])).loss.toFixed(5));
     Object.values(sub.params).forEach((v) => v.dispose());
   }
-  assertIncrementalMatchesFull(moe, multi, batch);
+  await assertIncrementalMatchesFull(moe, multi, batch);
 });
 
-test("the training loss adds the balance loss of the routed layers; training lowers the loss and moves experts and routers", () => {
+test("the training loss adds the balance loss of the routed layers; training lowers the loss and moves experts and routers", async () => {
   const withBalance = createSupernet(config({ balanceLossCoef: 0.5 }), 7);
   const records: MoeLayerRecord[] = [];
   const t = batchTensors(batch);
@@ -88,22 +88,22 @@ test("the training loss adds the balance loss of the routed layers; training low
   const state = createTrainerState(train);
   const before = { expert: model.params["enc.0.experts.2.fc1.w"].dataSync().slice(), router: model.params["enc.0.router.w"].dataSync().slice() };
   const fixed = [randomBatch(11), randomBatch(12)];
-  const loss0 = evaluateLoss(model, multi, fixed).loss;
+  const loss0 = (await evaluateLoss(model, multi, fixed)).loss;
   const sampler = { name: "fixed-multi", next: () => [multi] };
-  for (let i = 0; i < 30; i++) trainStep(model, state, train, sampler, fixed[i % 2]);
-  const loss1 = evaluateLoss(model, multi, fixed).loss;
+  for (let i = 0; i < 30; i++) await trainStep(model, state, train, sampler, fixed[i % 2]);
+  const loss1 = (await evaluateLoss(model, multi, fixed)).loss;
   assert.ok(loss1 < loss0 - 0.3, `loss ${loss0} -> ${loss1}`);
   assert.ok(maxDiff(Array.from(model.params["enc.0.experts.2.fc1.w"].dataSync()), Array.from(before.expert)) > 0, "expert 2 moved");
   assert.ok(maxDiff(Array.from(model.params["enc.0.router.w"].dataSync()), Array.from(before.router)) > 0, "router moved");
   const uniform = uniformSampler(moeMicro);
-  for (let i = 0; i < 3; i++) assert.ok(trainStep(model, state, train, uniform, fixed[0]).losses.every((l) => Number.isFinite(l.loss)));
+  for (let i = 0; i < 3; i++) assert.ok((await trainStep(model, state, train, uniform, fixed[0])).losses.every((l) => Number.isFinite(l.loss)));
 });
 
-test("an MoE supernet's checkpoint round-trips; options and spaces are checked at the edge", () => {
+test("an MoE supernet's checkpoint round-trips; options and spaces are checked at the edge", async () => {
   const model = createSupernet(config({ capacityFactor: 2 }), 9);
   const train = makeTrainConfig({ schedule: { kind: "constant", lr: 1e-3, warmupInitLr: 1e-3, warmupUpdates: 0, maxUpdates: 4, minLr: 1e-3 }, seed: 1 });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "moe-ckpt-")), "m.ckpt");
-  saveCheckpoint(file, model, createTrainerState(train), train, { dataset: "test", vocabSize: 24 });
+  await saveCheckpoint(file, model, createTrainerState(train), train, { dataset: "test", vocabSize: 24 });
   const fresh = createSupernet(config({ capacityFactor: 2 }), 10);
   restoreCheckpoint(file, fresh, createTrainerState(train));
   assert.deepEqual(logitsOf(fresh, multi), logitsOf(model, multi));
@@ -113,11 +113,11 @@ test("an MoE supernet's checkpoint round-trips; options and spaces are checked a
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
-test("router inspection: loads per expert, the tokens each expert takes, agreement across archs, unused-expert warnings", () => {
+test("router inspection: loads per expert, the tokens each expert takes, agreement across archs, unused-expert warnings", async () => {
   const model = createSupernet(config(), 12);
   const batches = [randomBatch(21), randomBatch(22)];
   const realSrc = batches.reduce((s, b) => s + b.srcMask.reduce((a, m) => a + m, 0), 0);
-  const { experts, layers, warnings } = expertLoad(model, multi, batches);
+  const { experts, layers, warnings } = await expertLoad(model, multi, batches);
   assert.deepEqual(layers.map((l) => l.layer), ["enc.0", "enc.1", "dec.0"]);
   const enc0 = experts.filter((e) => e.layer === "enc.0");
   assert.equal(enc0.reduce((s, e) => s + e.tokens, 0), realSrc, "every real source token has a first choice");
@@ -126,21 +126,21 @@ test("router inspection: loads per expert, the tokens each expert takes, agreeme
   assert.ok(layers.every((l) => l.balance >= 1 - 1e-6 && l.entropy <= l.maxEntropy + 1e-9));
   // Force enc.0's router to expert 1: the others get nothing and are reported.
   model.params["enc.0.router.b"].assign(tf.tensor1d([-50, 50, -50]));
-  const forced = expertLoad(model, multi, batches);
+  const forced = await expertLoad(model, multi, batches);
   assert.equal(forced.experts.find((e) => e.layer === "enc.0" && e.expert === 1)?.tokens, realSrc);
   assert.deepEqual(forced.warnings.filter((w) => w.startsWith("enc.0")), [`enc.0: expert 0 (width 10) received no token of ${realSrc}`, `enc.0: expert 2 (width 10) received no token of ${realSrc}`]);
-  const tops = expertTopTokens(model, multi, batches, 100).filter((r) => r.layer === "enc.0");
+  const tops = (await expertTopTokens(model, multi, batches, 100)).filter((r) => r.layer === "enc.0");
   const freq = new Map<number, number>();
   for (const b of batches) b.srcIds.forEach((id, i) => b.srcMask[i] > 0 && freq.set(id, (freq.get(id) ?? 0) + 1));
   assert.deepEqual(new Map(tops.map((r) => [r.tokenId, r.count])), freq, "expert 1 sees every source token, as often as it occurs");
-  assert.ok(routingAgreement(model, multi, multi, batches).every((r) => r.agreement === 1 && r.tokens > 0));
+  assert.ok((await routingAgreement(model, multi, multi, batches)).every((r) => r.agreement === 1 && r.tokens > 0));
   assert.equal(warnings.length, experts.filter((e) => e.tokens === 0).length, "one warning per expert without tokens");
 });
 
-test("training rows carry each routed layer's balance loss, dropped share and router entropy", () => {
+test("training rows carry each routed layer's balance loss, dropped share and router entropy", async () => {
   const model = createSupernet(config({ dropTokens: true, capacityFactor: 0.5 }), 13);
   const train = makeTrainConfig({ schedule: { kind: "constant", lr: 1e-3, warmupInitLr: 1e-3, warmupUpdates: 0, maxUpdates: 4, minLr: 1e-3 }, seed: 1 });
-  const r = trainStep(model, createTrainerState(train), train, { name: "fixed-multi", next: () => [multi] }, batch);
+  const r = await trainStep(model, createTrainerState(train), train, { name: "fixed-multi", next: () => [multi] }, batch);
   const rows = stepRows(r).filter((x) => x.metric.startsWith("moe_"));
   assert.deepEqual([...new Set(rows.map((x) => x.layer))], ["enc.0", "enc.1", "dec.0"]);
   assert.ok(rows.filter((x) => x.metric === "moe_dropped").some((x) => x.value > 0), "capacity 0.5 drops");

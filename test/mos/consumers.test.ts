@@ -45,38 +45,43 @@ const archs = (): Arch[] => {
   return [largestArch(space), smallestArch(space), sampleArch(space, rng)];
 };
 
-const logitsOf = (model: WeightSharingModel, arch: Arch) => tf.tidy(() => Array.from(model.logits(arch, batchTensors(batch), null).dataSync()));
+const logitsOf = async (model: WeightSharingModel, arch: Arch) => {
+  const logits = tf.tidy(() => model.logits(arch, batchTensors(batch), null));
+  const values = Array.from(await logits.data());
+  logits.dispose();
+  return values;
+};
 const maxDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 const disposeModel = (m: WeightSharingModel) => Object.values(m.params).forEach((v) => v.dispose());
 
-test("extraction, decoding, latency and search fitness serve plain and MoS models alike", () => {
+test("extraction, decoding, latency and search fitness serve plain and MoS models alike", async () => {
   for (const { name, model } of models()) {
     for (const arch of archs()) {
       const sub = extractSubnet(model, arch);
-      assert.ok(maxDiff(logitsOf(sub, arch), logitsOf(model, arch)) < 1e-4, `${name}: extracted logits`);
-      assert.deepEqual(greedyDecode(model, arch, batch, 6), greedyDecode(sub, arch, batch, 6), `${name}: decoding`);
-      const fit = inheritedLossFitness(model, [batch])([arch])[0];
-      assert.ok(Math.abs(fit - evaluateLoss(sub, arch, [batch]).loss) < 1e-4, `${name}: fitness equals the extracted subnet's loss`);
+      assert.ok(maxDiff(await logitsOf(sub, arch), await logitsOf(model, arch)) < 1e-4, `${name}: extracted logits`);
+      assert.deepEqual(await greedyDecode(model, arch, batch, 6), await greedyDecode(sub, arch, batch, 6), `${name}: decoding`);
+      const [fit] = await inheritedLossFitness(model, [batch])([arch]);
+      assert.ok(Math.abs(fit - (await evaluateLoss(sub, arch, [batch])).loss) < 1e-4, `${name}: fitness equals the extracted subnet's loss`);
       disposeModel(sub);
     }
-    measureLatency(model, largestArch(space), { srcLen: 5, tgtLen: 3, warmup: 0, repeats: 1 });
+    await measureLatency(model, largestArch(space), { srcLen: 5, tgtLen: 3, warmup: 0, repeats: 1 });
     const before = tf.memory().numTensors;
-    const row = measureLatency(model, smallestArch(space), { srcLen: 5, tgtLen: 3, warmup: 0, repeats: 2 });
+    const row = await measureLatency(model, smallestArch(space), { srcLen: 5, tgtLen: 3, warmup: 0, repeats: 2 });
     assert.ok(row.ms > 0, `${name}: latency`);
     assert.equal(tf.memory().numTensors, before, `${name}: latency leaves no tensor`);
     disposeModel(model);
   }
 });
 
-test("gradient probes read the gradient reaching W(a): equal to the extracted subnet's weight gradient", () => {
+test("gradient probes read the gradient reaching W(a): equal to the extracted subnet's weight gradient", async () => {
   for (const { name, model } of models()) {
     const arch = archs()[2];
     const sub = extractSubnet(model, arch);
     const names = ["enc.0.fc1.w", "enc.0.fc2.b", "dec.0.fc1.w", "enc.0.selfAttn.q.w"];
     const before = tf.memory().numTensors;
-    const g = archGradients(model, arch, batch, names);
+    const g = await archGradients(model, arch, batch, names);
     assert.equal(tf.memory().numTensors, before, `${name}: the probe leaves no tensor`);
-    const gs = archGradients(sub, arch, batch, names);
+    const gs = await archGradients(sub, arch, batch, names);
     for (const w of names) {
       const block = sub.params[w].shape;
       const full = g.shapes[w] as number[];
@@ -85,7 +90,7 @@ test("gradient probes read the gradient reaching W(a): equal to the extracted su
       assert.ok(maxDiff(Array.from(restricted), Array.from(gs.values[w])) < 1e-4, `${name}: ${w}`);
       assert.ok(gs.values[w].some((v) => v !== 0), `${name}: ${w} has a non-zero gradient`);
     }
-    const rows = gradientSimilarity(model, [[arch, arch], [arch, largestArch(space)]], batch, "encoder.layer[0].ffn");
+    const rows = await gradientSimilarity(model, [[arch, arch], [arch, largestArch(space)]], batch, "encoder.layer[0].ffn");
     assert.ok(Math.abs(rows[0].cosine - 1) < 1e-5, `${name}: self-similarity`);
     assert.ok(Number.isFinite(rows[1].cosine), `${name}: pair similarity`);
     const view = plainWeights(model, largestArch(space), "test");
@@ -96,34 +101,35 @@ test("gradient probes read the gradient reaching W(a): equal to the extracted su
   }
 });
 
-test("MAGIC-T and MAGIC-A train MoS models: losses finite, experts and routers move, the anchor is offered", () => {
+test("MAGIC-T and MAGIC-A train MoS models: losses finite, experts and routers move, the anchor is offered", async () => {
   for (const { name, model } of models().slice(1)) {
     const train = makeTrainConfig({ schedule: { kind: "constant", lr: 1e-2, warmupInitLr: 1e-2, warmupUpdates: 0, maxUpdates: 10, minLr: 1e-2 }, seed: 3 });
     const state = createTrainerState(train);
     const hook = magicA(largestArch(space));
-    const snapshot = Object.fromEntries(Object.entries(model.params).filter(([n]) => (n.startsWith("enc.0.") || n.startsWith("dec.0.")) && (n.includes("experts.1.w") || n.includes("router.w1"))).map(([n, v]) => [n, v.dataSync().slice()]));
+    const watched = Object.entries(model.params).filter(([n]) => (n.startsWith("enc.0.") || n.startsWith("dec.0.")) && (n.includes("experts.1.w") || n.includes("router.w1")));
+    const snapshot = Object.fromEntries(await Promise.all(watched.map(async ([n, v]) => [n, (await v.data()).slice()] as const)));
     const sampler = magicTSampler(space);
     for (let i = 0; i < 3; i++) {
-      const r = trainStep(model, state, train, sampler, randomBatch(20 + i, 3, vocab), hook);
+      const r = await trainStep(model, state, train, sampler, randomBatch(20 + i, 3, vocab), hook);
       assert.ok(r.losses.every((l) => Number.isFinite(l.loss)), `${name}: finite loss`);
     }
-    hook.offerAnchor(model, smallestArch(space), [batch], 3);
-    for (const [n, v] of Object.entries(snapshot)) assert.ok(maxDiff(Array.from(model.params[n].dataSync()), Array.from(v)) > 0, `${name}: ${n} moved`);
+    await hook.offerAnchor(model, smallestArch(space), [batch], 3);
+    for (const [n, v] of Object.entries(snapshot)) assert.ok(maxDiff(Array.from(await model.params[n].data()), Array.from(v)) > 0, `${name}: ${n} moved`);
     disposeModel(model);
   }
 });
 
-test("a MoS checkpoint round trip restores the same logits; a checkpoint of another kind or options is refused", () => {
+test("a MoS checkpoint round trip restores the same logits; a checkpoint of another kind or options is refused", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mos-ckpt-"));
   const [, layer, neuron] = models();
   for (const { name, model } of [layer, neuron]) {
     const train = makeTrainConfig({ schedule: { kind: "constant", lr: 1e-3, warmupInitLr: 1e-3, warmupUpdates: 0, maxUpdates: 10, minLr: 1e-3 }, seed: 1 });
     const file = path.join(dir, `${name.replace(/ /g, "-")}.ckpt`);
-    saveCheckpoint(file, model, createTrainerState(train), train, { dataset: "test", vocabSize: vocab });
+    await saveCheckpoint(file, model, createTrainerState(train), train, { dataset: "test", vocabSize: vocab });
     const options = (model as { options: object }).options;
     const fresh = createMos(config, options, 77);
     restoreCheckpoint(file, fresh, createTrainerState(train));
-    for (const arch of archs()) assert.ok(maxDiff(logitsOf(fresh, arch), logitsOf(model, arch)) === 0, `${name}: restored logits`);
+    for (const arch of archs()) assert.ok(maxDiff(await logitsOf(fresh, arch), await logitsOf(model, arch)) === 0, `${name}: restored logits`);
     assert.throws(() => restoreCheckpoint(file, createSupernet(config, 1), createTrainerState(train)), /holds a "mos" model, not "supernet"/);
     assert.throws(() => restoreCheckpoint(file, createMos(config, { ...options, numExperts: 4 }, 1), createTrainerState(train)), /model options/);
     [model, fresh].forEach(disposeModel);
@@ -131,17 +137,17 @@ test("a MoS checkpoint round trip restores the same logits; a checkpoint of anot
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("a model a consumer cannot serve gives an error naming the model kind and the operation", () => {
+test("a model a consumer cannot serve gives an error naming the model kind and the operation", async () => {
   const plain = createSupernet(config, 2);
   const { "enc.0.fc1.w": _dropped, ...rest } = plain.params;
   // A model whose plain view lacks a weight the arch reads, and one with no plain view at all.
   const partial: WeightSharingModel = { ...plain, kind: "toy", weightsFor: () => rest };
   const arch = largestArch(space);
   assert.throws(() => extractSubnet(partial, arch), /extractSubnet cannot serve a "toy" model: the arch needs plain weight "enc\.0\.fc1\.w"/);
-  assert.throws(() => measureLatency(partial, arch), /extractSubnet cannot serve a "toy" model/);
-  assert.throws(() => greedyDecode(partial, arch, batch, 3), /greedyDecode cannot serve a "toy" model/);
-  assert.throws(() => evaluateLoss(partial, arch, [batch]), /evaluateLoss cannot serve a "toy" model/);
-  assert.throws(() => archGradients(partial, arch, batch, ["enc.0.fc1.w"]), /archGradients cannot serve a "toy" model/);
+  await assert.rejects(() => measureLatency(partial, arch), /extractSubnet cannot serve a "toy" model/);
+  await assert.rejects(() => greedyDecode(partial, arch, batch, 3), /greedyDecode cannot serve a "toy" model/);
+  await assert.rejects(() => evaluateLoss(partial, arch, [batch]), /evaluateLoss cannot serve a "toy" model/);
+  await assert.rejects(() => archGradients(partial, arch, batch, ["enc.0.fc1.w"]), /archGradients cannot serve a "toy" model/);
   const opaque = { kind: "opaque", config, params: {} } as unknown as WeightSharingModel;
   assert.throws(() => extractSubnet(opaque, arch), /extractSubnet cannot serve a "opaque" model: it has no plain-weight view/);
   disposeModel(plain);

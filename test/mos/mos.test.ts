@@ -14,8 +14,14 @@ import { useBackend } from "../helpers/backend";
 
 useBackend();
 
-const logits = (model: { logits: (...a: any[]) => tf.Tensor3D }, arch: Arch, seed: number) =>
-  tf.tidy(() => model.logits(arch, batchTensors(randomBatch(seed)), null).dataSync() as Float32Array);
+/** The values of a tensor, which is disposed. */
+async function read(t: tf.Tensor): Promise<Float32Array> {
+  const values = (await t.data()) as Float32Array;
+  t.dispose();
+  return values;
+}
+
+const logits = (model: { logits: (...a: any[]) => tf.Tensor3D }, arch: Arch, seed: number) => read(tf.tidy(() => model.logits(arch, batchTensors(randomBatch(seed)), null)));
 
 function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(a.length, b.length, `${what}: lengths`);
@@ -30,16 +36,16 @@ function perturb(model: MosSupernet, seed: number): void {
   }
 }
 
-const host2 = (t: tf.Tensor) => t.arraySync() as number[][];
-const host1 = (t: tf.Tensor) => Array.from(t.dataSync());
+const host2 = async (t: tf.Tensor) => (await t.array()) as number[][];
+const host1 = async (t: tf.Tensor) => Array.from(await t.data());
 
 /** The releases' router and mixing written as loops over neurons and experts, on host arrays. */
-function loopReference(model: MosSupernet, arch: Arch, layer: string, fc: "fc1" | "fc2", rows: number, cols: number): { w: number[][]; b: number[] } {
+async function loopReference(model: MosSupernet, arch: Arch, layer: string, fc: "fc1" | "fc2", rows: number, cols: number): Promise<{ w: number[][]; b: number[] }> {
   const m = model.options.numExperts;
   const prefix = routerPrefix(layer, fc, model.options);
   const p = (n: string) => model.params[`${prefix}.${n}`];
   const x = archFeatures(microSpace, arch);
-  const [w1, b1, w2, b2] = [host2(p("w1")), host1(p("b1")), host2(p("w2")), host1(p("b2"))];
+  const [w1, b1, w2, b2] = [await host2(p("w1")), await host1(p("b1")), await host2(p("w2")), await host1(p("b2"))];
   const hidden = b1.map((b, h) => Math.max(0, x.reduce((s, xi, i) => s + xi * w1[i][h], b)));
   const out = (j: number) => hidden.reduce((s, hv, h) => s + hv * w2[h][j], b2[j]);
   const neuronWise = model.options.granularity === "neuron";
@@ -51,42 +57,43 @@ function loopReference(model: MosSupernet, arch: Arch, layer: string, fc: "fc1" 
     const sum = ez.reduce((a, b) => a + b, 0);
     return ez.map((v) => v / sum);
   };
-  const experts = Array.from({ length: m }, (_, e) => ({ w: host2(model.params[expertName(layer, fc, e, "w")]), b: host1(model.params[expertName(layer, fc, e, "b")]) }));
+  const experts: { w: number[][]; b: number[] }[] = [];
+  for (let e = 0; e < m; e++) experts.push({ w: await host2(model.params[expertName(layer, fc, e, "w")]), b: await host1(model.params[expertName(layer, fc, e, "b")]) });
   const w = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, j) => experts.reduce((s, ex, e) => s + alpha(j)[e] * ex.w[r][j], 0)));
   const b = Array.from({ length: cols }, (_, j) => experts.reduce((s, ex, e) => s + alpha(j)[e] * ex.b[j], 0));
   return { w, b };
 }
 
-test("with one expert, MoS is exactly the plain supernet (both granularities, both router inits)", () => {
+test("with one expert, MoS is exactly the plain supernet (both granularities, both router inits)", async () => {
   const plain = createSupernet(microConfig(), 21);
   for (const granularity of ["layer", "neuron"] as const) {
     for (const routerInit of ["release", "uniform"] as const) {
       const mos = createMos(microConfig(), { numExperts: 1, granularity, routerHidden: 16, routerInit }, 21);
       const rng = new Rng(3);
       for (const arch of [largestArch(microSpace), smallestArch(microSpace), sampleArch(microSpace, rng)]) {
-        assertClose(logits(mos, arch, 1), logits(plain, arch, 1), 0, `${granularity}/${routerInit}`);
+        assertClose(await logits(mos, arch, 1), await logits(plain, arch, 1), 0, `${granularity}/${routerInit}`);
       }
     }
   }
 });
 
-test("a loop over neurons and experts gives the collapsed subnet's weights and biases (neuron-major router outputs)", () => {
+test("a loop over neurons and experts gives the collapsed subnet's weights and biases (neuron-major router outputs)", async () => {
   for (const granularity of ["layer", "neuron"] as const) {
     const mos = createMos(microConfig(), { numExperts: 3, granularity, routerHidden: 5 }, 22);
     perturb(mos, 40);
     const arch: Arch = { ...smallestArch(microSpace), encoder: { ...smallestArch(microSpace).encoder, embedDim: 8, ffnDim: [10, 6] } };
     const sub = collapse(mos, arch);
     for (const [layer, fc, rows, cols] of [["enc.0", "fc1", 8, 10], ["enc.0", "fc2", 10, 8], ["enc.1", "fc1", 8, 6]] as const) {
-      const ref = loopReference(mos, arch, layer, fc, rows, cols);
+      const ref = await loopReference(mos, arch, layer, fc, rows, cols);
       assert.deepEqual(sub.params[`${layer}.${fc}.w`].shape, [rows, cols]);
-      assertClose(sub.params[`${layer}.${fc}.w`].dataSync(), ref.w.flat(), 1e-5, `${granularity} ${layer}.${fc}.w`);
-      assertClose(sub.params[`${layer}.${fc}.b`].dataSync(), ref.b, 1e-5, `${granularity} ${layer}.${fc}.b`);
+      assertClose(await sub.params[`${layer}.${fc}.w`].data(), ref.w.flat(), 1e-5, `${granularity} ${layer}.${fc}.w`);
+      assertClose(await sub.params[`${layer}.${fc}.b`].data(), ref.b, 1e-5, `${granularity} ${layer}.${fc}.b`);
     }
     for (const v of Object.values(sub.params)) v.dispose();
   }
 });
 
-test("collapse gives a plain subnet of the arch's sizes with the MoS supernet's logits, biases mixed", () => {
+test("collapse gives a plain subnet of the arch's sizes with the MoS supernet's logits, biases mixed", async () => {
   for (const granularity of ["layer", "neuron"] as const) {
     const mos = createMos(microConfig(), { numExperts: 3, granularity, routerHidden: 16 }, 22);
     perturb(mos, 5);
@@ -94,41 +101,42 @@ test("collapse gives a plain subnet of the arch's sizes with the MoS supernet's 
     for (const arch of [largestArch(microSpace), sampleArch(microSpace, rng), sampleArch(microSpace, rng)]) {
       const sub = collapse(mos, arch);
       assert.equal(Object.keys(sub.params).some((n) => n.includes("experts") || n.includes("router")), false);
-      assertClose(logits(sub, arch, 2), logits(mos, arch, 2), 1e-4, granularity);
+      assertClose(await logits(sub, arch, 2), await logits(mos, arch, 2), 1e-4, granularity);
       for (const v of Object.values(sub.params)) v.dispose();
     }
   }
 });
 
-test("routers give distributions over experts; training signal reaches experts, biases and both neuron-wise routers", () => {
+test("routers give distributions over experts; training signal reaches experts, biases and both neuron-wise routers", async () => {
   const mos = createMos(microConfig(), { numExperts: 2, granularity: "neuron", routerHidden: 8 }, 23);
   const arch = sampleArch(microSpace, new Rng(1));
-  tf.tidy(() => {
-    for (const r of routeArch(mos.params, microSpace, arch, mos.options, null).values()) {
-      for (const s of tf.sum(r.fc1, 1).dataSync()) assert.ok(Math.abs(s - 1) < 1e-5);
+  const sums = tf.tidy(() =>
+    [...routeArch(mos.params, microSpace, arch, mos.options, null).values()].map((r) => {
       assert.equal(r.fc1.shape[1], 2);
-    }
-  });
+      return tf.sum(r.fc1, 1);
+    }),
+  );
+  for (const perNeuron of sums) for (const s of await read(perNeuron)) assert.ok(Math.abs(s - 1) < 1e-5);
   const { grads } = gradientsOf(mos.params, () => archLoss(mos, arch, batchTensors(randomBatch(5)), null, 0.1));
   for (const name of [expertName("enc.0", "fc1", 1, "w"), expertName("enc.0", "fc2", 1, "b"), "enc.0.fc1.router.w2", "enc.0.fc2.router.w1"]) {
     assert.ok(grads[name], `${name} gets a gradient`);
-    assert.ok(tf.tidy(() => tf.norm(grads[name]).dataSync()[0]) > 0, `${name}: non-zero gradient`);
+    assert.ok((await read(tf.norm(grads[name])))[0] > 0, `${name}: non-zero gradient`);
   }
   for (const g of Object.values(grads)) g.dispose();
-  const rows = routingTable(mos, [arch]);
+  const rows = await routingTable(mos, [arch]);
   assert.equal(rows.filter((r) => r.layer === "enc.0" && r.fc === "fc1").length, 2);
-  const entropy = neuronRoutingEntropy(mos, arch);
+  const entropy = await neuronRoutingEntropy(mos, arch);
   assert.ok(entropy.every((r) => r.entropy >= 0 && r.entropy <= r.maxEntropy + 1e-9));
 });
 
-test("router dropout acts in training mode only, and a uniform router init starts every arch at the equal mixture", () => {
+test("router dropout acts in training mode only, and a uniform router init starts every arch at the equal mixture", async () => {
   const mos = createMos(microConfig(), { numExperts: 2, granularity: "layer", routerHidden: 32, routerDropout: 0.5 }, 24);
   const arch = largestArch(microSpace);
-  const w = (rng: Rng | null) => tf.tidy(() => Array.from(mos.weightsFor(arch, rng)["enc.0.fc1.w"].dataSync()));
-  assert.deepEqual(w(null), w(null));
-  assert.notDeepEqual(w(new Rng(1)), w(new Rng(2)));
+  const w = async (rng: Rng | null) => Array.from(await read(tf.tidy(() => mos.weightsFor(arch, rng)["enc.0.fc1.w"])));
+  assert.deepEqual(await w(null), await w(null));
+  assert.notDeepEqual(await w(new Rng(1)), await w(new Rng(2)));
   const uniform = createMos(microConfig(), { numExperts: 3, granularity: "neuron", routerHidden: 8, routerInit: "uniform" }, 24);
-  for (const r of routingTable(uniform, [arch, smallestArch(microSpace)])) assert.ok(Math.abs(r.weight - 1 / 3) < 1e-6);
+  for (const r of await routingTable(uniform, [arch, smallestArch(microSpace)])) assert.ok(Math.abs(r.weight - 1 / 3) < 1e-6);
 });
 
 test("MoS options are validated with the field named, and the settings table names every source", () => {

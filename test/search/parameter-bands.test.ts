@@ -34,7 +34,7 @@ test("a task-agnostic search in a band scores only subnets within it and keeps i
   await trainSupernet(model, data, { sampler: makeSampler("sandwich", tiny), updates: 20, schedule, seed: 1, showProgress: false });
   const band = scaledParameterBands(tiny, data.vocab.vocabSize, { samples: 200 })[2];
   const cost = (a: Parameters<typeof archParams>[1]) => archParams(tiny, a, data.vocab.vocabSize);
-  const result = evolutionarySearch(tiny, { fitness: inheritedLossFitness(model, data.validBatches.slice(0, 1)), feasible: withinBudget({ name: "parameters", cost, limit: band.limit }) }, { ...populationSplit(10), iterations: 4, seed: 2 });
+  const result = await evolutionarySearch(tiny, { fitness: inheritedLossFitness(model, data.validBatches.slice(0, 1)), feasible: withinBudget({ name: "parameters", cost, limit: band.limit }) }, { ...populationSplit(10), iterations: 4, seed: 2 });
   assert.ok(cost(result.best.arch) <= band.limit, `best has ${cost(result.best.arch)} > ${band.limit} parameters`);
   assert.ok(result.evaluated.every((c) => cost(c.arch) <= band.limit), "every scored candidate is in the band");
   assert.ok(result.best.fitness <= result.history[0].bestFitness);

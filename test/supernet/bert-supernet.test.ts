@@ -27,7 +27,7 @@ function randomMaskedBatch(seed: number, rows = 3, len = 9) {
   return asTrainingBatch(maskedLmBatches(seqs, { maxTokens: rows * len, vocab, rng, masking: { maskRate: 0.4 } })[0]);
 }
 
-test("an encoder-only space runs through the schema: validation, keys, genes, features, sizes", () => {
+test("an encoder-only space runs through the schema: validation, keys, genes, features, sizes", async () => {
   const rng = new Rng(4);
   const archs = [largestArch(space), smallestArch(space), ...Array.from({ length: 6 }, () => sampleArch(space, rng))];
   for (const arch of archs) {
@@ -52,7 +52,7 @@ test("an encoder-only space runs through the schema: validation, keys, genes, fe
   disposeParams(model.params);
 });
 
-test("an extracted BERT subnet and a collapsed MoS-BERT subnet give their supernet's masked-LM logits", () => {
+test("an extracted BERT subnet and a collapsed MoS-BERT subnet give their supernet's masked-LM logits", async () => {
   const config = makeSupernetConfig(space, vocabSize);
   const plain = createSupernet(config, 3);
   const mos = createMos(config, { numExperts: 2, granularity: "neuron" }, 3);
@@ -74,7 +74,7 @@ test("an extracted BERT subnet and a collapsed MoS-BERT subnet give their supern
   disposeParams(mos.params);
 });
 
-test("the masked-LM loss reads the masked positions only, and its gradients match central differences", () => {
+test("the masked-LM loss reads the masked positions only, and its gradients match central differences", async () => {
   const model = createSupernet(makeSupernetConfig(space, vocabSize), 5);
   const arch = sampleArch(space, new Rng(3));
   const batch = randomMaskedBatch(4);
@@ -115,7 +115,7 @@ test("the masked-LM loss reads the masked positions only, and its gradients matc
   disposeParams(model.params);
 });
 
-test("packing keeps sentence order, [CLS]/[SEP] and the length limit", () => {
+test("packing keeps sentence order, [CLS]/[SEP] and the length limit", async () => {
   const vocab = bertVocab({ vocabSize: 100, specials: [] });
   const packed = packSentences([[10, 11, 12], [13, 14], [15, 16, 17, 18, 19, 20, 21, 22, 23, 24]], vocab, 8);
   assert.deepEqual(packed.map((s) => Array.from(s)), [
@@ -132,9 +132,11 @@ test("masked-LM pretraining on Brown lowers the held-out masked-LM loss, plain a
   const schedule = { kind: "cosine" as const, lr: 3e-3, warmupInitLr: 3e-5, warmupUpdates: 5, maxUpdates: 40, minLr: 3e-4 };
   for (const model of [createSupernet(config, 1), createMos(config, { numExperts: 2 }, 1)]) {
     const archs = [largestArch(space), smallestArch(space)];
-    const before = archs.map((a) => evaluateLoss(model, a, data.validBatches).loss);
+    const before: number[] = [];
+    for (const a of archs) before.push((await evaluateLoss(model, a, data.validBatches)).loss);
     await trainSupernet(model, data, { sampler: makeSampler("sandwich", space), updates: 40, schedule, seed: 1, showProgress: false });
-    const after = archs.map((a) => evaluateLoss(model, a, data.validBatches).loss);
+    const after: number[] = [];
+    for (const a of archs) after.push((await evaluateLoss(model, a, data.validBatches)).loss);
     for (let i = 0; i < archs.length; i++) assert.ok(after[i] < before[i] - 0.5, `${model.kind} ${archKey(archs[i])}: ${before[i].toFixed(3)} -> ${after[i].toFixed(3)}`);
     disposeParams(model.params);
   }

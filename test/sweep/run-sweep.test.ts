@@ -54,7 +54,7 @@ test("a sweep writes every result, equal to training the subnet in-process, and 
   const data = loadTranslationData(translationDataOptions(p, 1));
   const arch = representativeArchs(space, 3, 7)[1];
   const { model } = await trainStandalone(makeSupernetConfig(space, data.tokenizer.vocabSize), arch, data, makeTrainConfig({ schedule: presetSchedule(p, 3), seed: 1 }), 3, { seed: 1, showProgress: false });
-  const [expected] = evaluateSubnets(model, [arch], data, { bleu: null, space });
+  const [expected] = await evaluateSubnets(model, [arch], data, { bleu: null, space });
   assert.equal(records[1].result.params, expected.params);
   assert.ok(Math.abs(records[1].result.validLoss - expected.validLoss) < 1e-6, `${records[1].result.validLoss} vs ${expected.validLoss}`);
 

@@ -17,30 +17,31 @@ const tokenizer = { dataset: "test", vocabSize: 24 };
 const batches = Array.from({ length: 12 }, (_, i) => randomBatch(100 + i));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ckpt-"));
 
-function run(steps: number[], model = createSupernet(microConfig(0.1), 1), state = createTrainerState(config)) {
+async function run(steps: number[], model = createSupernet(microConfig(0.1), 1), state = createTrainerState(config)) {
   const sampler = uniformSampler(microSpace);
-  const losses = steps.map((i) => trainStep(model, state, config, sampler, batches[i]).losses[0].loss);
+  const losses: number[] = [];
+  for (const i of steps) losses.push((await trainStep(model, state, config, sampler, batches[i])).losses[0].loss);
   return { model, state, losses };
 }
 
-test("resuming from a checkpoint gives the same next losses as an uninterrupted run", () => {
-  const straight = run([0, 1, 2, 3, 4, 5, 6, 7]);
-  const first = run([0, 1, 2, 3]);
+test("resuming from a checkpoint gives the same next losses as an uninterrupted run", async () => {
+  const straight = await run([0, 1, 2, 3, 4, 5, 6, 7]);
+  const first = await run([0, 1, 2, 3]);
   const file = path.join(dir, "resume.ckpt");
-  saveCheckpoint(file, first.model, first.state, config, tokenizer);
+  await saveCheckpoint(file, first.model, first.state, config, tokenizer);
   const model = createSupernet(microConfig(0.1), 99); // different init: everything must come from the file
   const state = createTrainerState(config);
   const meta = restoreCheckpoint(file, model, state);
   assert.equal(meta.step, 4);
-  const resumed = run([4, 5, 6, 7], model, state);
+  const resumed = await run([4, 5, 6, 7], model, state);
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(resumed.losses[i] - straight.losses[4 + i]) < 1e-5, `step ${4 + i}: ${resumed.losses[i]} vs ${straight.losses[4 + i]}`);
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), [], "no temporary files are left");
 });
 
-test("a truncated, corrupted or mismatched checkpoint is a clear error and leaves the model untouched", () => {
-  const { model, state } = run([0, 1]);
+test("a truncated, corrupted or mismatched checkpoint is a clear error and leaves the model untouched", async () => {
+  const { model, state } = await run([0, 1]);
   const file = path.join(dir, "good.ckpt");
-  saveCheckpoint(file, model, state, config, tokenizer);
+  await saveCheckpoint(file, model, state, config, tokenizer);
   const bytes = fs.readFileSync(file);
   const target = createSupernet(microConfig(0.1), 5);
   const targetState = createTrainerState(config);
@@ -62,16 +63,16 @@ test("a truncated, corrupted or mismatched checkpoint is a clear error and leave
   assert.deepEqual(target.params["enc.0.fc1.w"].dataSync(), snapshot, "failed loads changed nothing");
 });
 
-test("a checkpoint records its provenance, seed and sampler, and one saved before they were recorded still restores", () => {
-  const { model, state } = run([0]);
+test("a checkpoint records its provenance, seed and sampler, and one saved before they were recorded still restores", async () => {
+  const { model, state } = await run([0]);
   const file = path.join(dir, "provenance.ckpt");
   const provenance: Provenance = { revision: "abc1234".padEnd(40, "0"), dirty: false, backend: "wasm", preset: "tiny", node: process.version, createdAt: "2024-01-01T00:00:00.000Z" };
-  saveCheckpoint(file, model, state, config, tokenizer, { sampler: "uniform", provenance });
+  await saveCheckpoint(file, model, state, config, tokenizer, { sampler: "uniform", provenance });
   const { meta } = readCheckpoint(file);
   assert.deepEqual(meta.provenance, provenance);
   assert.equal(meta.seed, 7);
   assert.equal(meta.sampler, "uniform");
-  saveCheckpoint(file, model, state, config, tokenizer, { preset: "small" });
+  await saveCheckpoint(file, model, state, config, tokenizer, { preset: "small" });
   const defaults = readCheckpoint(file).meta;
   assert.equal(defaults.provenance?.preset, "small", "the preset given is recorded");
   assert.equal(defaults.sampler, null, "no sampler given: none recorded");

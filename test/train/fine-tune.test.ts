@@ -20,7 +20,7 @@ test("meanInterval is the Student-t interval of a hand case", () => {
   assert.deepEqual(meanInterval([0.9, 1, 1], [0, 1]).ci[1], 1, "an accuracy's interval stops at 1");
 });
 
-test("a classifier fine-tuned from scratch beats the majority baseline on sentence sentiment in a short run", () => {
+test("a classifier fine-tuned from scratch beats the majority baseline on sentence sentiment in a short run", async () => {
   const task = sentimentTask();
   const tokenizer = loadTokenizer("brown", 2000);
   const vocab = bertVocab(tokenizer);
@@ -31,12 +31,12 @@ test("a classifier fine-tuned from scratch beats the majority baseline on senten
   const arch = largestArch(space);
   const model = createStandalone(makeSupernetConfig(space, vocab.vocabSize, { dropout: 0.1 }), arch, 3);
   const before = tf.memory().numTensors;
-  const result = fineTuneClassifier(model, arch, train, testSet, task.labelNames.length, { updates: 150, batchSize: 32, lr: 2e-3, seed: 1 });
+  const result = await fineTuneClassifier(model, arch, train, testSet, task.labelNames.length, { updates: 150, batchSize: 32, lr: 2e-3, seed: 1 });
   assert.equal(tf.memory().numTensors, before, "the head, optimizer state and batches are freed");
   // Two binomial standard errors above the majority class on the 300 test sentences.
   const margin = 2 * Math.sqrt((majority.accuracy * (1 - majority.accuracy)) / testSet.length);
   assert.ok(result.accuracy > majority.accuracy + margin, `accuracy ${result.accuracy.toFixed(3)} against majority ${majority.accuracy.toFixed(3)} + ${margin.toFixed(3)}`);
   assert.equal(result.losses.length, 150);
-  assert.throws(() => fineTuneClassifier(model, arch, train, testSet, 1, { updates: 1, batchSize: 4, lr: 1e-3, seed: 1 }), /numLabels must be an integer >= 2|label 1 is outside/);
+  await assert.rejects(() => fineTuneClassifier(model, arch, train, testSet, 1, { updates: 1, batchSize: 4, lr: 1e-3, seed: 1 }), /numLabels must be an integer >= 2|label 1 is outside/);
   disposeParams(model.params);
 });

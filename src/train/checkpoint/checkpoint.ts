@@ -49,20 +49,27 @@ export interface SaveCheckpointOptions {
   readonly provenance?: Provenance;
 }
 
-/** Writes a checkpoint atomically, with its provenance, seed and sampler. */
-export function saveCheckpoint(file: string, model: WeightSharingModel, state: TrainerState, trainConfig: TrainConfig, tokenizer: CheckpointMeta["tokenizer"], options: SaveCheckpointOptions = {}): void {
-  const tensors: StoredTensor[] = [];
-  for (const [name, v] of Object.entries(model.params)) tensors.push({ name: `param/${name}`, shape: v.shape, values: v.dataSync() as Float32Array });
-  for (const [name, m] of state.adam.m) tensors.push({ name: `adam.m/${name}`, shape: m.shape, values: m.dataSync() as Float32Array });
-  for (const [name, v] of state.adam.v) tensors.push({ name: `adam.v/${name}`, shape: v.shape, values: v.dataSync() as Float32Array });
+/** Writes a checkpoint atomically, with its provenance, seed and sampler (async: weights are read off the device). */
+export async function saveCheckpoint(file: string, model: WeightSharingModel, state: TrainerState, trainConfig: TrainConfig, tokenizer: CheckpointMeta["tokenizer"], options: SaveCheckpointOptions = {}): Promise<void> {
+  const named: [string, tf.Tensor][] = [
+    ...Object.entries(model.params).map(([name, v]): [string, tf.Tensor] => [`param/${name}`, v]),
+    ...[...state.adam.m].map(([name, m]): [string, tf.Tensor] => [`adam.m/${name}`, m]),
+    ...[...state.adam.v].map(([name, v]): [string, tf.Tensor] => [`adam.v/${name}`, v]),
+  ];
+  // The step counter is captured before any await, so the file describes one consistent state.
+  const step = state.step;
+  const rngState = state.rng.state();
+  const adamSteps = Object.fromEntries(state.adam.steps);
+  const values = await Promise.all(named.map(([, t]) => t.data() as Promise<Float32Array>));
+  const tensors: StoredTensor[] = named.map(([name, t], i) => ({ name, shape: t.shape, values: values[i] }));
   const meta: CheckpointMeta = {
     kind: model.kind,
-    step: state.step,
-    rngState: state.rng.state(),
+    step,
+    rngState,
     supernetConfig: model.config,
     trainConfig,
     tokenizer,
-    adamSteps: Object.fromEntries(state.adam.steps),
+    adamSteps,
     modelOptions: model.options ?? null,
     savedAt: new Date().toISOString(),
     provenance: options.provenance ?? currentProvenance(options.preset === undefined ? currentPreset() : options.preset),
