@@ -14,7 +14,7 @@ export interface WeightManifest {
 }
 
 /** Writes every weight to `file` (a path inside the exchange folder) and returns the manifest. */
-export function exportWeights(params: SupernetParams, dir: string, file = "weights.f32"): WeightManifest {
+export async function exportWeights(params: SupernetParams, dir: string, file = "weights.f32"): Promise<WeightManifest> {
   if (os.endianness() !== "LE") throw new Error("exportWeights: the raw format is little-endian; this machine is not");
   const entries = Object.entries(params);
   const total = entries.reduce((n, [, v]) => n + v.size, 0);
@@ -22,7 +22,7 @@ export function exportWeights(params: SupernetParams, dir: string, file = "weigh
   const tensors: { name: string; shape: number[]; offset: number }[] = [];
   let offset = 0;
   for (const [name, v] of entries) {
-    flat.set(v.dataSync() as Float32Array, offset);
+    flat.set((await v.data()) as Float32Array, offset);
     tensors.push({ name, shape: v.shape.slice(), offset });
     offset += v.size;
   }

@@ -6,7 +6,8 @@
  *
  * Options: --steps N (timed steps per subnet, default 12), --warmup N (default 2),
  * --budget S (seconds of timed steps per subnet before stopping early, default 120),
- * --no-torch, --no-profile, --keep-exchange (keep the folder of files handed to PyTorch).
+ * --no-torch, --no-profile, --keep-exchange (keep the folder of files handed to PyTorch),
+ * --webgpu (also measure webgpu on a software adapter), --no-webgpu (never measure webgpu).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -25,7 +26,7 @@ import { batchJson, batchStats, benchBatches, benchDataOptions } from "./bench-b
 import { WeightManifest, exportWeights } from "./export-weights";
 import { fmt, formatTable } from "./format-table";
 import { MatmulResult, matmulGflops } from "./matmul-gflops";
-import { ComputeVariant, computeVariants } from "./compute-variants";
+import { ComputeVariant, WebgpuRoute, computeVariants } from "./compute-variants";
 import { BertBenchResult, benchBert } from "./bert-throughput";
 import { PeakFlops, peakFlops } from "./peak-flops";
 import { ensureTorch, runTorchReference, TorchAvailability } from "./torch-reference";
@@ -51,10 +52,11 @@ interface BenchOptions {
   readonly torch: boolean;
   readonly profile: boolean;
   readonly keepExchange: boolean;
+  readonly webgpu: WebgpuRoute;
 }
 
 function parseOptions(argv: readonly string[]): BenchOptions {
-  const o = { steps: 12, warmup: 2, budgetSeconds: 120, torch: true, profile: true, keepExchange: false };
+  const o = { steps: 12, warmup: 2, budgetSeconds: 120, torch: true, profile: true, keepExchange: false, webgpu: "auto" as WebgpuRoute };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
     const value = () => {
@@ -68,7 +70,9 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === "--no-torch") o.torch = false;
     else if (flag === "--no-profile") o.profile = false;
     else if (flag === "--keep-exchange") o.keepExchange = true;
-    else throw new Error(`bench: unknown option "${argv[i]}"; known: --steps N, --warmup N, --budget SECONDS, --no-torch, --no-profile, --keep-exchange`);
+    else if (flag === "--webgpu") o.webgpu = "on";
+    else if (flag === "--no-webgpu") o.webgpu = "off";
+    else throw new Error(`bench: unknown option "${argv[i]}"; known: --steps N, --warmup N, --budget SECONDS, --no-torch, --no-profile, --keep-exchange, --webgpu, --no-webgpu`);
   }
   return o;
 }
@@ -151,17 +155,19 @@ async function main(): Promise<void> {
     return { ...d, stats };
   });
 
-  const variants: ComputeVariant[] = backend ? computeVariants() : [];
+  const routes = backend ? await computeVariants(options.webgpu) : { variants: [], notes: [] };
+  const variants: ComputeVariant[] = routes.variants;
+  for (const note of routes.notes) log(`   ${note}`);
   const matmuls: Record<string, MatmulResult | null> = {};
   for (const variant of variants) {
-    variant.enable();
+    await variant.enable();
     matmuls[variant.label] = await section(`matmul 1024x1024x1024 float32 (src/ops matMul), ${variant.label}`, async () => {
       const r = await matmulGflops(1024, tf.getBackend() === "cpu" ? 2 : 5, tf.getBackend() === "cpu" ? 1 : 2);
       log(`   ${variant.label}: ${fmt(r.medianGflops, 1)} GFLOP/s median (${fmt(r.medianMs, 1)} ms), best ${fmt(r.bestGflops, 1)}`);
       return r;
     });
   }
-  variants[0]?.enable();
+  await variants[0]?.enable();
   const matmul = variants.length > 0 ? matmuls[variants[0].label] : null;
 
   const peak: PeakFlops | null = await section("peak fp32", () => {
@@ -176,7 +182,7 @@ async function main(): Promise<void> {
   try {
     for (const variant of variants)
     for (const { label, arch } of subnets) {
-      variant.enable();
+      await variant.enable();
       const key = variantKey(variant.label, label, variants);
       ours[key] = await section(`training throughput, ours (${variant.label}): ${label} subnet of "small"`, async () => {
         if (!data) throw new Error("no batches (the data section failed)");
@@ -195,8 +201,8 @@ async function main(): Promise<void> {
           lr,
           profile: options.profile && label === "largest" && variant === variants[0],
           // Every supernet from this seed starts from the same weights; PyTorch gets them once.
-          onModel: (model) => {
-            if (options.torch && weights === null) weights = exportWeights(model.params, exchangeDir);
+          onModel: async (model) => {
+            if (options.torch && weights === null) weights = await exportWeights(model.params, exchangeDir);
           },
           log,
         });
@@ -205,7 +211,7 @@ async function main(): Promise<void> {
         return r;
       });
     }
-    variants[0]?.enable();
+    await variants[0]?.enable();
 
     let torch: TorchOutput | null = null;
     let torchStatus: TorchAvailability | null = null;
@@ -392,7 +398,8 @@ function summarize(s: SummaryInput): void {
   log(goalLine);
   const peakText = s.peak ? `${fmt(s.peak.gflops, 0)} GFLOP/s peak on ${s.peak.threads} threads (${s.peak.source}: ${s.peak.detail})` : "peak: FAILED";
   for (const [route, m] of Object.entries(s.matmuls)) {
-    const share = m && s.peak ? m.medianGflops / s.peak.gflops : null;
+    // The CPU's peak says nothing about a GPU route.
+    const share = m && s.peak && route !== "webgpu" ? m.medianGflops / s.peak.gflops : null;
     log(`matmul 1024^3 (${route}): ${m ? `${fmt(m.medianGflops, 1)} GFLOP/s` : "FAILED"}` + (share === null ? "" : ` = ${fmt(100 * share, 1)}% of ${peakText}`));
   }
   const matmulGoal = { metric: `matmul 1024^3 GFLOP/s${s.variants[0] ? `, ${s.variants[0].label}` : ""}`, target: goalMatmulGflops, value: s.matmul?.medianGflops ?? null, met: s.matmul ? s.matmul.medianGflops >= goalMatmulGflops : null };

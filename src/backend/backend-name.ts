@@ -6,7 +6,7 @@
 import { availableParallelism } from "os";
 
 /** Backend names, fastest first. */
-export const backendNames = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+export const backendNames = ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"] as const;
 /** A backend name. */
 export type BackendName = (typeof backendNames)[number];
 

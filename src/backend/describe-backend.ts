@@ -3,10 +3,12 @@
  * of every log: which backend, how many threads, and why each faster one was skipped.
  */
 import type { BackendReport } from "./select-backend";
+import { describeAdapter } from "./webgpu";
 
 /** One line saying which backend is in use and why the others were skipped. */
 export function describeBackend(report: BackendReport): string {
-  const details = [`${report.threads} thread${report.threads === 1 ? "" : "s"}`];
+  // A GPU's width is its adapter, not a thread count.
+  const details = report.name === "webgpu" && report.adapter ? [describeAdapter(report.adapter)] : [`${report.threads} thread${report.threads === 1 ? "" : "s"}`];
   if (report.simd) details.push("SIMD");
   if (report.blas) details.push(report.blas.used ? "matmul on OpenBLAS" : `matmul on wasm (${report.blas.why})`);
   if (report.threadsNote) details.push(`threads: ${report.threadsNote}`);

@@ -5,3 +5,4 @@ export * from "./describe-backend";
 export * from "./wasm-kernels";
 export * from "./wasm-threads";
 export * from "./blas";
+export * from "./webgpu";

@@ -1,7 +1,8 @@
 /**
  * Picks the fastest TensorFlow.js backend that really works here, in the order
- * tensorflow-gpu (@tensorflow/tfjs-node-gpu) > tensorflow (@tensorflow/tfjs-node) > wasm > cpu,
- * or the one SUPERNET_BACKEND forces, and reports why each other one was skipped. wasm gets the
+ * tensorflow-gpu (@tensorflow/tfjs-node-gpu) > webgpu (Dawn, on a hardware adapter) > tensorflow
+ * (@tensorflow/tfjs-node) > wasm > cpu, or the one SUPERNET_BACKEND forces, and reports why each
+ * other one was skipped (webgpu on a software adapter is taken only when forced). wasm gets the
  * kernels it lacks and, where the 4.22 internals allow, SUPERNET_THREADS threads (default: one
  * per core); its matrix products run on OpenBLAS when the set-up built that addon (SUPERNET_BLAS). The choice is made once per process; later calls return the same report.
  */
@@ -11,6 +12,7 @@ import { BackendName, backendEnvVar, backendNames, parseBackendName, parseThread
 import { RequireModule, nativeModules, nativeUnavailable } from "./native-backend";
 import { BlasStatus, initBlas } from "./blas";
 import { registerWasmKernels } from "./wasm-kernels";
+import { ImportModule, WebgpuAdapterReport, tryWebgpu } from "./webgpu";
 import { installThreadedWasm, restoreSingleThreadWasm, wasmThreadsInUse } from "./wasm-threads";
 
 /** Whether one candidate was chosen or skipped, and why. */
@@ -36,6 +38,8 @@ export interface BackendReport {
   readonly simd?: boolean;
   /** Whether wasm's matrix products run on OpenBLAS, and why (not); absent for other backends. */
   readonly blas?: BlasStatus;
+  /** The WebGPU adapter Dawn offered, whether webgpu was chosen or skipped for it; absent when none was found. */
+  readonly adapter?: WebgpuAdapterReport;
   /** Version of @tensorflow/tfjs. */
   readonly tfjsVersion: string;
 }
@@ -48,6 +52,8 @@ export interface SelectBackendOptions {
   readonly threads?: number;
   /** Module loader, injectable so tests can simulate missing, alias and working native modules. */
   readonly requireModule?: RequireModule;
+  /** ES module loader for the WebGPU packages, injectable like `requireModule`. */
+  readonly importModule?: ImportModule;
   /** Select again even if a backend was already selected in this process. */
   readonly force?: boolean;
   /** Environment to read SUPERNET_BACKEND and SUPERNET_THREADS from (default process.env). */
@@ -60,6 +66,7 @@ interface Attempt {
   readonly threadsNote?: string;
   readonly simd?: boolean;
   readonly blas?: BlasStatus;
+  readonly adapter?: WebgpuAdapterReport;
 }
 
 let cached: BackendReport | null = null;
@@ -98,11 +105,23 @@ async function tryWasm(requireModule: RequireModule, threads: number, env: Reado
   return { why: null, threads: inUse, simd, blas, ...(note ? { threadsNote: note } : {}) };
 }
 
-async function tryCandidate(candidate: BackendName, requireModule: RequireModule, threads: number, env: Readonly<Record<string, string | undefined>>): Promise<Attempt> {
+interface CandidateContext {
+  readonly requireModule: RequireModule;
+  readonly importModule?: ImportModule;
+  readonly threads: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly forced: boolean;
+}
+
+async function tryCandidate(candidate: BackendName, { requireModule, importModule, threads, env, forced }: CandidateContext): Promise<Attempt> {
   if (candidate === "tensorflow-gpu" || candidate === "tensorflow") {
     // Both native packages register the same "tensorflow" backend; only the module differs.
     const why = nativeUnavailable(nativeModules[candidate], requireModule) ?? (await setBackendSafely("tensorflow"));
     return { why, threads: availableParallelism() };
+  }
+  if (candidate === "webgpu") {
+    const attempt = await tryWebgpu(forced, importModule);
+    return { why: attempt.why, threads: 1, ...(attempt.adapter ? { adapter: attempt.adapter } : {}) };
   }
   if (candidate === "wasm") return tryWasm(requireModule, threads, env);
   return { why: await setBackendSafely("cpu"), threads: 1 };
@@ -117,12 +136,14 @@ async function select(options: SelectBackendOptions): Promise<BackendReport> {
   const threads = options.threads ?? parseThreads(env[threadsEnvVar], threadsEnvVar);
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`options.threads must be a positive integer; got ${threads}`);
   const reasons: BackendReason[] = [];
+  let adapter: WebgpuAdapterReport | undefined;
   for (const candidate of backendNames) {
     if (forced !== undefined && candidate !== forced) {
       reasons.push({ candidate, outcome: "skipped", why: `${forcedBy}=${forced}` });
       continue;
     }
-    const attempt = await tryCandidate(candidate, requireModule, threads, env);
+    const attempt = await tryCandidate(candidate, { requireModule, importModule: options.importModule, threads, env, forced: forced !== undefined });
+    adapter = attempt.adapter ?? adapter;
     if (attempt.why !== null) {
       reasons.push({ candidate, outcome: "skipped", why: attempt.why });
       if (forced !== undefined) throw new Error(`${forcedBy}=${forced} cannot be used: ${attempt.why}`);
@@ -137,6 +158,7 @@ async function select(options: SelectBackendOptions): Promise<BackendReport> {
       ...(attempt.threadsNote !== undefined ? { threadsNote: attempt.threadsNote } : {}),
       ...(attempt.simd !== undefined ? { simd: attempt.simd } : {}),
       ...(attempt.blas !== undefined ? { blas: attempt.blas } : {}),
+      ...(adapter !== undefined ? { adapter } : {}),
       tfjsVersion: tf.version.tfjs,
     };
   }
