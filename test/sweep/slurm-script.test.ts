@@ -33,7 +33,7 @@ test("Slurm options: defaults, and errors that name the option, the value and wh
     [{ sbatchArgs: ["account=nlp"] }, /sbatchArgs\[0\] must be an sbatch option starting with '-'/],
     [{ sbatchArgs: ["--qos=short", "--array=1-3"] }, /sbatchArgs\[1\] must be an option the sweep does not set itself .*; got "--array=1-3"/],
     [{ sbatchArgs: ["-ofile.out"] }, /sbatchArgs\[0\] must be an option the sweep does not set itself/],
-    [{ backend: "cuda" }, /backend must be a SUPERNET_BACKEND value: one of tensorflow-gpu, tensorflow, wasm, cpu; got "cuda"/],
+    [{ backend: "cuda" }, /backend must be a SUPERNET_BACKEND value: one of tensorflow-gpu, webgpu, tensorflow, wasm, cpu; got "cuda"/],
     [{ setup: ["module load node\nrm -rf /"] }, /setup\[0\] must be one shell line without newlines/],
     [{ partiton: "gpu" }, /partiton must be one of the Slurm options \(partition, time, .*\); got "gpu"/],
   ];
@@ -93,7 +93,7 @@ test("sweep command line: backends, Slurm flags, and errors naming the flag and 
     [["spec.json", "--backend", "slurm", "--gpus", "two"], /^--gpus must be an integer >= 0; got "two"$/],
     [["spec.json", "--backend", "slurm", "--max-concurrent", "0"], /^--max-concurrent must be an integer >= 1; got "0"$/],
     [["spec.json", "--backend", "slurm", "--time", "90 min"], /^--time must be a Slurm time: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS; got "90 min"$/],
-    [["spec.json", "--backend", "slurm", "--supernet-backend", "cuda"], /^--supernet-backend must be a SUPERNET_BACKEND value: one of tensorflow-gpu, tensorflow, wasm, cpu; got "cuda"$/],
+    [["spec.json", "--backend", "slurm", "--supernet-backend", "cuda"], /^--supernet-backend must be a SUPERNET_BACKEND value: one of tensorflow-gpu, webgpu, tensorflow, wasm, cpu; got "cuda"$/],
     [["spec.json", "--backend", "slurm", "--sbatch-arg", "--array=1"], /^--sbatch-arg must be an option the sweep does not set itself/],
     [["spec.json", "--workers"], /^--workers needs a value$/],
     [["spec.json", "--wait=yes", "--backend", "slurm"], /^--wait takes no value/],
