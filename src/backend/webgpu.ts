@@ -36,6 +36,13 @@ interface DawnAdapter {
   readonly isFallbackAdapter?: boolean;
 }
 
+/**
+ * A real dynamic import, which a CommonJS transpiler (tslab's, TypeScript's with module commonjs)
+ * cannot turn into require(): `webgpu` is an ES module, which Node 20 cannot require.
+ */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const nativeImport: ImportModule = new Function("specifier", "return import(specifier)") as ImportModule;
+
 const softwarePattern = /llvmpipe|lavapipe|swiftshader|software/i;
 
 /** Describes an adapter for reports: "vendor device (software): description". */
@@ -70,10 +77,14 @@ export function syncReadsUnavailable(): boolean {
  * Tries Dawn + tfjs-backend-webgpu. `forced`: take a software adapter too. On success the tfjs
  * backend is "webgpu"; on failure nothing stays installed and `why` says what was missing.
  */
-export async function tryWebgpu(forced: boolean, importModule: ImportModule = (name) => import(name)): Promise<WebgpuAttempt> {
+export async function tryWebgpu(forced: boolean, importModule: ImportModule = nativeImport): Promise<WebgpuAttempt> {
   let dawn: DawnModule;
   try {
-    dawn = (await importModule("webgpu")) as DawnModule;
+    const loaded = (await importModule("webgpu")) as Partial<DawnModule> & { default?: Partial<DawnModule> };
+    // An ES module seen through a CommonJS loader (tslab's) arrives as its default export.
+    const candidate = typeof loaded.create === "function" ? loaded : loaded.default;
+    if (typeof candidate?.create !== "function") throw new Error(`it exports no create() (found: ${Object.keys(loaded).join(", ") || "nothing"})`);
+    dawn = candidate as DawnModule;
   } catch (err) {
     return { why: `the optional package webgpu failed to load: ${(err as Error).message.split("\n")[0]}` };
   }
