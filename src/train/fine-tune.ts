@@ -12,6 +12,7 @@ import type { Arch } from "../space/types";
 import { classificationLogits, createClassificationHead } from "../supernet/classification-head";
 import { disposeParams } from "../supernet/params";
 import type { Supernet } from "../supernet/supernet";
+import { MeanInterval, meanInterval } from "../stats/mean-interval";
 import { Rng } from "../util/rng";
 import { adamUpdate, createAdamState, disposeAdamState } from "./adam";
 import { clipByGlobalNorm, disposeGradients, gradientsOf } from "./gradients";
@@ -110,4 +111,31 @@ export async function fineTuneClassifier(model: Supernet, arch: Arch, train: rea
     disposeAdamState(adam);
     disposeParams(head);
   }
+}
+
+/** Fine-tuning of one arch from one kind of start over several seeds. */
+export interface SeededFineTuning {
+  readonly runs: readonly FineTuneResult[];
+  /** Test accuracy: mean and 95% t interval over the seeds, clipped to [0, 1]. */
+  readonly accuracy: MeanInterval;
+  /** Wall time of all runs. */
+  readonly seconds: number;
+}
+
+/**
+ * Fine-tunes `make(seed)` once per seed, the seed also drawing the head, batches and dropout; each
+ * model is disposed after its run, so `make` must return a copy (extracted, collapsed or fresh).
+ */
+export async function fineTuneOverSeeds(make: (seed: number) => Supernet, arch: Arch, train: readonly EncodedExample[], evaluate: readonly EncodedExample[], numLabels: number, options: Omit<FineTuneOptions, "seed">, seeds: readonly number[]): Promise<SeededFineTuning> {
+  if (seeds.length < 2 || new Set(seeds).size !== seeds.length || !seeds.every(Number.isInteger)) throw new Error(`fineTuneOverSeeds: seeds must be at least 2 distinct integers, got [${seeds.join(", ")}]`);
+  const runs: FineTuneResult[] = [];
+  for (const seed of seeds) {
+    const model = make(seed);
+    try {
+      runs.push(await fineTuneClassifier(model, arch, train, evaluate, numLabels, { ...options, seed }));
+    } finally {
+      disposeParams(model.params);
+    }
+  }
+  return { runs, accuracy: meanInterval(runs.map((r) => r.accuracy), [0, 1]), seconds: runs.reduce((t, r) => t + r.seconds, 0) };
 }

@@ -14,6 +14,7 @@ import { NotebookResultsFile, estimateViolations, isEstimate, resultsFormat } fr
 import { loadPublished } from "../../src/report/published";
 import { autoDistilRows, nasBertRows } from "../../src/report/bert-comparison";
 import { datasets } from "../../src/data/registry";
+import { describeTask, downstreamTask } from "../../src/data/bert/index";
 import { groundTruthSpec } from "../../src/estimator/ground-truth-spec";
 import type { PresetName } from "../../src/config/preset";
 import { checkGroundTruth } from "./estimator-invariants";
@@ -411,8 +412,24 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     const published = tableRows(r, "table.published", ["band", "paper", "model", "avg7", "paperAvg", "source"]);
     assert.equal(published.length, nasBertRows().length + autoDistilRows().length, "every NAS-BERT Table 2 and AutoDistil Table 3 row is shown");
     for (const p of published) assert.match(String(p.source), /data\/published\/\S+\.csv row \d+$/, `${p.model}: its source names file and row`);
+    const further = tableRows(r, "table.downstream", ["task", "labels", "train", "test", "majority", "start", "accuracy", "lo95", "hi95", "seeds"]);
+    const tasks = entry<{ tasks: string[] }>(r, "downstream").tasks;
+    assert.equal(further.length, 2 * tasks.length, "each further task from scratch and extracted");
+    for (const name of tasks) {
+      const rows = further.filter((f) => f.task === name);
+      assert.deepEqual(rows.map((x) => String(x.start).split(" ")[0]).sort(), ["extracted", "from"], `${name}: from scratch and extracted`);
+      const d = describeTask(downstreamTask(name, 1) as Parameters<typeof describeTask>[0]);
+      for (const x of rows) {
+        const where = `table.downstream ${name} ${x.start}`;
+        assert.equal(x.test, d.sizes.test, `${where}: evaluated on the whole test split`);
+        assert.equal(x.labels, d.labelNames.length, `${where}: labels`);
+        assert.ok(close(x.majority, d.majorityBaseline.accuracy), `${where}: the majority baseline is the task's`);
+        assert.equal(x.seeds, settings.seeds.length, `${where}: one run per seed`);
+        assert.ok((x.lo95 as number) >= 0 && (x.hi95 as number) <= 1 && (x.lo95 as number) <= (x.accuracy as number) && (x.accuracy as number) <= (x.hi95 as number), `${where}: an accuracy interval within [0, 1] containing its mean`);
+      }
+    }
     const ours = tableRows(r, "table.ours", ["block", "model", "task", "mean", "ciLo", "ciHi", "n"]);
-    assert.equal(ours.length, fine.length, "our block holds every fine-tuned result");
+    assert.equal(ours.length, fine.length + further.length, "our block holds every fine-tuned result");
     assert.ok(ours.every((o) => !("avg7" in o)), "our rows are never averaged with GLUE");
   },
 };

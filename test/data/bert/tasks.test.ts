@@ -5,8 +5,9 @@ import type { Split } from "../../../src/data/load";
 import { readSentimentSentences } from "../../../src/data/prepare/sentiment";
 import {
   brownGenreTask, brownNextSentenceTask, crossDomainSentimentTask, describeTask, loadBrownDocuments, majorityBaseline,
-  nextSentencePairs, sentimentSources, sentimentTask,
+  nextSentencePairs, sentimentSources, sentimentTask, downstreamTask, downstreamTaskNames,
 } from "../../../src/data/bert/index";
+import { bertPresets } from "../../../src/config/bert-presets";
 
 const splits: Split[] = ["train", "valid", "test"];
 
@@ -98,4 +99,17 @@ test("next-sentence pairs are a function of the seed", () => {
   assert.deepEqual(nextSentencePairs(docs, 3, new Rng(1)), nextSentencePairs(docs, 3, new Rng(1)));
   assert.notDeepEqual(nextSentencePairs(docs, 3, new Rng(1)), nextSentencePairs(docs, 3, new Rng(2)));
   assert.throws(() => nextSentencePairs(docs.slice(0, 1), 3, new Rng(1)), /at least 2 documents to draw negatives from, got 1/);
+});
+
+test("downstream tasks by name: each builds the task of that name, a seed fixes the next-sentence pairs, presets name known tasks", () => {
+  assert.deepEqual([...downstreamTaskNames].sort(), ["brown-genre", "brown-next-sentence", "sentiment", ...sentimentSources.map((s) => `sentiment-cross-domain-${s}`)].sort());
+  for (const name of downstreamTaskNames) assert.equal(downstreamTask(name).name, name);
+  const texts = (seed: number) => downstreamTask("brown-next-sentence", seed).splits.test.slice(0, 20).map((e) => "textB" in e ? e.textB : "");
+  assert.deepEqual(texts(3), texts(3));
+  assert.notDeepEqual(texts(3), texts(4));
+  assert.throws(() => downstreamTask("glue-sst2"), /unknown task "glue-sst2"; known: sentiment, sentiment-cross-domain-amazon/);
+  assert.throws(() => downstreamTask("sentiment", 1.5), /seed must be an integer, got 1.5/);
+  for (const [preset, p] of Object.entries(bertPresets)) {
+    for (const t of p.downstreamTasks) assert.ok(downstreamTaskNames.includes(t), `preset ${preset}: downstream task "${t}" is not one of ${downstreamTaskNames.join(", ")}`);
+  }
 });
