@@ -2,10 +2,14 @@
  * The sweep spec of a preset's ground truth: the stratified design's subnets, each trained from
  * scratch with the preset's ground-truth seeds and updates, on the same data plan. Notebooks 01,
  * 02, 04 and 05 and the `npm run ground-truth` command all derive it here, so they share one sweep
- * folder (and one shipped artifact) per preset; `loadGroundTruth` is how a notebook gets it.
+ * folder (and one shipped artifact) per preset; `loadGroundTruth` is how a notebook gets it. The
+ * BERT ground truth is the same design over the preset's BERT space, each subnet pretrained from
+ * scratch with masked LM and scored by held-out masked-LM loss.
  */
+import { bertPresets } from "../config/bert-presets";
 import type { PresetName } from "../config/preset";
 import { translationPresets } from "../config/translation-presets";
+import { getBertSpace } from "../space/bert-presets";
 import { getSpace } from "../space/presets";
 import { Estimate, estimate } from "../report/results";
 import { sweepOrShipped } from "../sweep/shipped";
@@ -14,8 +18,17 @@ import type { SweepOptions } from "../sweep/run-sweep";
 import type { SweepSpec } from "../sweep/spec";
 import { GroundTruthReliability, GroundTruthRow, groundTruthDesignSeed, groundTruthReliability, groundTruthRows, stratifiedArchs } from "./ground-truth";
 
-/** The ground-truth sweep spec of `preset`. */
-export function groundTruthSpec(preset: PresetName): SweepSpec {
+/** What a ground truth ranks: translation subnets (HAT's space) or BERT subnets (masked LM). */
+export type GroundTruthTask = "translation" | "masked-lm";
+
+/** The ground-truth sweep spec of `preset` for `task`. */
+export function groundTruthSpec(preset: PresetName, task: GroundTruthTask = "translation"): SweepSpec {
+  if (task === "masked-lm") {
+    const b = bertPresets[preset];
+    const archs = stratifiedArchs(getBertSpace(b.space), b.groundTruthSubnets, groundTruthDesignSeed).map((d) => d.key);
+    return { name: `bert-ground-truth-${preset}`, preset, task, archs, updates: b.groundTruthUpdates, seeds: [...b.groundTruthSeeds], bleu: false, dataSeed: 1 };
+  }
+  if (task !== "translation") throw new Error(`groundTruthSpec: task must be "translation" or "masked-lm", got ${JSON.stringify(task)}`);
   const p = translationPresets[preset];
   const archs = stratifiedArchs(getSpace(p.space), p.groundTruthSubnets, groundTruthDesignSeed).map((d) => d.key);
   return { name: `ground-truth-${preset}`, preset, archs, updates: p.groundTruthUpdates, seeds: [...p.groundTruthSeeds], bleu: false, dataSeed: 1 };
@@ -46,8 +59,8 @@ export interface LoadedGroundTruth {
 }
 
 /** The preset's ground truth: the shipped artifact when it matches and verifies, else the sweep run here; with its seed-to-seed reliability. */
-export async function loadGroundTruth(preset: PresetName, options: SweepOptions): Promise<LoadedGroundTruth> {
-  const spec = groundTruthSpec(preset);
+export async function loadGroundTruth(preset: PresetName, options: SweepOptions, task: GroundTruthTask = "translation"): Promise<LoadedGroundTruth> {
+  const spec = groundTruthSpec(preset, task);
   const found = await sweepOrShipped(spec, options);
   const rows = groundTruthRows(found.records);
   const reliability = groundTruthReliability(rows);

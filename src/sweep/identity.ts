@@ -5,19 +5,20 @@
  * fresh folder instead of silently reusing results computed under other settings.
  */
 import * as path from "path";
+import { bertPresets, bertSchedule, maskedLmLabelSmoothing } from "../config/bert-presets";
 import { translationDataOptions, translationPresets, presetSchedule } from "../config/translation-presets";
+import type { MaskedLmDataOptions } from "../data/bert/masked-lm-data";
 import type { TranslationDataOptions } from "../data/translation-data";
-import { getSpace } from "../space/presets";
 import type { SearchSpace } from "../space/types";
 import { supernetDefaults } from "../supernet/config";
 import { TrainConfig, makeTrainConfig } from "../train/trainer";
 import { sha256 } from "../util/atomic-write";
-import { SweepSpec, validateSweepSpec } from "./spec";
+import { SweepSpec, sweepSpace, validateSweepSpec } from "./spec";
 
 /** Everything a worker needs besides the job, resolved once by the parent and hashed with the spec. */
 export interface SweepSettings {
-  /** Options of `loadTranslationData`. */
-  readonly data: TranslationDataOptions;
+  /** Options of `loadTranslationData`, or of `loadMaskedLmData` in a masked-LM sweep. */
+  readonly data: TranslationDataOptions | MaskedLmDataOptions;
   /** The preset's search space, as data. */
   readonly space: SearchSpace;
   /** Supernet regularisation (the vocabulary comes from the data). */
@@ -49,11 +50,23 @@ export function canonicalJson(value: unknown): string {
 
 /** The settings a spec resolves to under the current presets and defaults. */
 export function sweepSettings(spec: SweepSpec): SweepSettings {
+  if (spec.task === "masked-lm") {
+    // The same sizes, schedule, dropout and loss as the BERT supernets of notebooks 07 and 08.
+    const b = bertPresets[spec.preset];
+    const { seed: _unused, ...train } = makeTrainConfig({ schedule: bertSchedule(b, spec.updates), labelSmoothing: maskedLmLabelSmoothing, seed: 0 });
+    return {
+      data: { vocabSize: b.vocabSize, maxLen: b.maxLen, maxTokens: b.maxTokens, trainSequences: b.trainSequences, validSequences: b.validSequences, seed: spec.dataSeed },
+      space: sweepSpace(spec),
+      supernet: { ...supernetDefaults },
+      train,
+      bleu: null,
+    };
+  }
   const p = translationPresets[spec.preset];
   const { seed: _seed, ...train } = makeTrainConfig({ schedule: presetSchedule(p, spec.updates), seed: 0 });
   return {
     data: translationDataOptions(p, spec.dataSeed),
-    space: getSpace(p.space),
+    space: sweepSpace(spec),
     supernet: { ...supernetDefaults },
     train,
     bleu: spec.bleu ? { beam: 1, maxLen: p.maxLen } : null,

@@ -35,6 +35,8 @@ export interface RestoreOrTrainOptions {
   readonly updates: number;
   readonly schedule: ScheduleConfig;
   readonly seed: number;
+  /** Label smoothing of the training loss (default the trainer's 0.1, fairseq's for translation; masked LM: 0). */
+  readonly labelSmoothing?: number;
   /** Arch sampler (default HAT's uniform rule). */
   readonly sampler?: ArchSampler;
   readonly label?: string;
@@ -87,7 +89,7 @@ export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: s
   const relative = path.relative(process.cwd(), checkpoint);
   const preset = options.preset === undefined ? currentPreset() : options.preset;
   const provenance = options.provenance ?? currentProvenance(preset);
-  const trainConfig = makeTrainConfig({ schedule: options.schedule, seed: options.seed });
+  const trainConfig = makeTrainConfig({ schedule: options.schedule, seed: options.seed, ...(options.labelSmoothing === undefined ? {} : { labelSmoothing: options.labelSmoothing }) });
   let why = `no checkpoint at ${relative}`;
   let model = create();
   const sampler = options.sampler ?? makeSampler("uniform", model.config.space);
@@ -108,7 +110,7 @@ export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: s
       disposeAdamState(state.adam);
     }
   }
-  const trained = await trainSupernet(model, data, { sampler, updates: options.updates, schedule: options.schedule, seed: options.seed, label: options.label ?? model.kind, showProgress: options.showProgress });
+  const trained = await trainSupernet(model, data, { sampler, updates: options.updates, schedule: options.schedule, seed: options.seed, labelSmoothing: options.labelSmoothing, label: options.label ?? model.kind, showProgress: options.showProgress });
   await saveCheckpoint(checkpoint, model, trained.state, trained.config, { dataset: options.dataset ?? "bible-en-es", vocabSize: model.config.vocabSize }, { sampler: sampler.name, provenance });
   disposeAdamState(trained.state.adam);
   return { model, source: `${why}: trained ${options.updates} updates with ${sampler.name} sampling here and saved it there` };

@@ -2,7 +2,6 @@
  * Training one arch from scratch ("standalone"), with the same trainer, data and schedule shape
  * as the supernet: the ground truth that inherited weights are compared with.
  */
-import type { TranslationData } from "../data/translation-data";
 import { fixedSampler } from "../space/samplers";
 import type { Arch } from "../space/types";
 import type { SupernetConfig } from "../supernet/config";
@@ -10,6 +9,7 @@ import { createStandalone } from "../supernet/extract";
 import type { Supernet } from "../supernet/supernet";
 import { MetricRow, TrainConfig, createTrainerState } from "./trainer";
 import { runTraining } from "./run-training";
+import type { TrainingData } from "./train-supernet";
 
 /** A trained standalone model and its metric rows. */
 export interface StandaloneResult {
@@ -18,7 +18,7 @@ export interface StandaloneResult {
 }
 
 /** Trains `arch` from a fresh initialisation for `updates` updates. */
-export async function trainStandalone(parent: SupernetConfig, arch: Arch, data: TranslationData, config: TrainConfig, updates: number, options: { seed?: number; label?: string; showProgress?: boolean } = {}): Promise<StandaloneResult> {
+export async function trainStandalone(parent: SupernetConfig, arch: Arch, data: Pick<TrainingData, "batchesForEpoch">, config: TrainConfig, updates: number, options: { seed?: number; label?: string; showProgress?: boolean } = {}): Promise<StandaloneResult> {
   const model = createStandalone(parent, arch, options.seed ?? config.seed);
   const state = createTrainerState(config);
   const rows = await runTraining(model, state, config, fixedSampler([arch]), {

@@ -23,6 +23,8 @@ export interface TrainSupernetOptions {
   readonly updates: number;
   readonly schedule: ScheduleConfig;
   readonly seed: number;
+  /** Label smoothing of the training loss (default the trainer's 0.1; masked LM: 0). */
+  readonly labelSmoothing?: number;
   readonly validArchs?: readonly { readonly name: string; readonly arch: Arch }[];
   readonly validateEvery?: number;
   readonly label?: string;
@@ -33,7 +35,7 @@ export interface TrainSupernetOptions {
 
 /** Trains `model` in place; returns its metric rows, final state and config. */
 export async function trainSupernet(model: WeightSharingModel, data: TrainingData, options: TrainSupernetOptions): Promise<{ rows: MetricRow[]; state: TrainerState; config: TrainConfig }> {
-  const config = makeTrainConfig({ schedule: options.schedule, seed: options.seed });
+  const config = makeTrainConfig({ schedule: options.schedule, seed: options.seed, ...(options.labelSmoothing === undefined ? {} : { labelSmoothing: options.labelSmoothing }) });
   const state = createTrainerState(config);
   const rows = await runTraining(model, state, config, options.sampler, {
     updates: options.updates,

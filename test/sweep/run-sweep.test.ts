@@ -6,7 +6,10 @@ import * as path from "path";
 import { presetSchedule, translationDataOptions, translationPresets } from "../../src/config/translation-presets";
 import { loadTranslationData } from "../../src/data/translation-data";
 import { evaluateSubnets, representativeArchs } from "../../src/eval/subnet-table";
-import { archKey, getSpace } from "../../src/space/index";
+import { archFromKey, archKey, archParams, getBertSpace, getSpace } from "../../src/space/index";
+import { bertPresets, bertSchedule, maskedLmLabelSmoothing } from "../../src/config/bert-presets";
+import { loadMaskedLmData } from "../../src/data/bert/masked-lm-data";
+import { evaluateLoss } from "../../src/eval/validation-loss";
 import { makeSupernetConfig } from "../../src/supernet/config";
 import { trainStandalone } from "../../src/train/standalone";
 import { makeTrainConfig } from "../../src/train/trainer";
@@ -127,4 +130,23 @@ test("a failing worker is reported with its job id and stderr while the other jo
   assert.deepEqual(records.map((r) => [r.job.id, r.job.seed]), [["a00-s1", 1], ["a00-s2", 2]]);
   assert.deepEqual(launches(spec).sort(), ["a00-s1", "a00-s2", "a00-s2"]);
   assert.notEqual(records[0].result.validLoss, records[1].result.validLoss, "seeds differ");
+});
+
+test("a masked-LM sweep trains BERT subnets in workers, equal to pretraining the subnet in-process", async () => {
+  const bert = getBertSpace("bert-tiny");
+  const mlmArchs = representativeArchs(bert, 2, 3).map(archKey);
+  const spec: SweepSpec = { name: "mlm", preset: "tiny", task: "masked-lm", archs: mlmArchs, updates: 3, seeds: [1], bleu: false, dataSeed: 1 };
+  const records = await runStandaloneSweep(spec, { outDir, workers: 2 });
+  assert.deepEqual(records.map((r) => r.result.arch), mlmArchs);
+  for (const r of records) assert.ok(Number.isFinite(r.result.validLoss) && r.result.bleu === null && r.result.params > 0 && r.result.flops > 0, JSON.stringify(r.result));
+
+  // Oracle: the same BERT subnet pretrained and scored here, with the BERT notebooks' settings.
+  const b = bertPresets.tiny;
+  const data = loadMaskedLmData({ vocabSize: b.vocabSize, maxLen: b.maxLen, maxTokens: b.maxTokens, trainSequences: b.trainSequences, validSequences: b.validSequences, seed: 1 });
+  const arch = archFromKey(mlmArchs[1], bert);
+  const config = makeTrainConfig({ schedule: bertSchedule(b, 3), labelSmoothing: maskedLmLabelSmoothing, seed: 1 });
+  const { model } = await trainStandalone(makeSupernetConfig(bert, data.vocab.vocabSize), arch, data, config, 3, { seed: 1, showProgress: false });
+  const expected = await evaluateLoss(model, arch, data.validBatches);
+  assert.equal(records[1].result.params, archParams(bert, arch, data.vocab.vocabSize));
+  assert.ok(Math.abs(records[1].result.validLoss - expected.loss) < 1e-6, `${records[1].result.validLoss} vs ${expected.loss}`);
 });

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { archKey, getSpace, largestArch, smallestArch } from "../../src/space/index";
+import { archKey, getBertSpace, getSpace, largestArch, smallestArch } from "../../src/space/index";
+import { groundTruthSpec } from "../../src/estimator/ground-truth-spec";
 import { SweepSpec, canonicalJson, runStandaloneSweep, sweepIdentity, sweepJobs, validateSweepSpec } from "../../src/sweep/index";
 
 const space = getSpace("tiny");
@@ -58,4 +59,26 @@ test("runStandaloneSweep rejects an invalid spec before creating anything", asyn
   await assert.rejects(runStandaloneSweep({ ...spec, archs: ["e1x1[1|1]-d1x1[1|1|1|1]"] }, { outDir }), /archs\[0\]/);
   await assert.rejects(runStandaloneSweep(spec, { outDir, workers: 0 }), /workers must be an integer >= 1; got 0/);
   assert.deepEqual(fs.readdirSync(outDir), []);
+});
+
+test("a masked-LM spec: archs of the preset's BERT space, no BLEU, and translation specs hash as they always did", () => {
+  const bert = getBertSpace("bert-tiny");
+  const mlm: SweepSpec = { ...spec, name: "mlm", task: "masked-lm", archs: [archKey(largestArch(bert)), archKey(smallestArch(bert))] };
+  const id = sweepIdentity(mlm, "/tmp/x");
+  assert.equal(id.settings.space.name, "bert-tiny");
+  assert.equal(id.settings.train.labelSmoothing, 0, "masked LM is trained without label smoothing");
+  assert.equal(id.settings.bleu, null);
+  assert.equal((id.settings.data as { maxLen: number }).maxLen, 64);
+  assert.throws(() => validateSweepSpec({ ...mlm, archs: spec.archs }), /archs\[0\] = .* is not an arch of space bert-tiny/);
+  assert.throws(() => validateSweepSpec({ ...spec, archs: mlm.archs }), /archs\[0\] = .* is not an arch of space tiny/);
+  assert.throws(() => validateSweepSpec({ ...mlm, bleu: true }), /bleu must be false for a masked-LM sweep/);
+  assert.throws(() => validateSweepSpec({ ...mlm, task: "glue" }), /task must be "masked-lm" or absent \(translation\); got "glue"/);
+  assert.notEqual(id.hash, sweepIdentity({ ...mlm, task: undefined, archs: spec.archs }, "/tmp/x").hash);
+  // The shipped small ground truth (data/artifacts/sweeps/ground-truth-small-51f8742b) is found by
+  // this hash: a change to translation settings or spaces must be deliberate, with a new artifact.
+  assert.equal(sweepIdentity(groundTruthSpec("small"), "/tmp/x").hash.slice(0, 8), "51f8742b");
+  const gt = groundTruthSpec("tiny", "masked-lm");
+  assert.equal(gt.name, "bert-ground-truth-tiny");
+  assert.equal(new Set(gt.archs).size, gt.archs.length);
+  validateSweepSpec(gt);
 });
