@@ -11,11 +11,10 @@
  * and its wall time. For the secondary equal-updates view, a run can snapshot the inherited
  * losses of chosen subnets part-way, at the update count the sandwich rule stops at.
  */
-import type { TranslationData } from "../data/translation-data";
-import { evaluateSubnets, SubnetRow } from "../eval/subnet-table";
 import type { AnchorRecord } from "../interference/anchor-history";
 import { magicA } from "../interference/magic-a";
 import { magicTSampler } from "../interference/magic-t";
+import type { MosOptions } from "../mos/config";
 import { createMos } from "../mos/mos-supernet";
 import { largestArch } from "../space/named-archs";
 import { makeSampler } from "../space/sampler-registry";
@@ -27,6 +26,8 @@ import type { ScheduleConfig } from "../train/schedule";
 import type { MetricRow, TrainerState } from "../train/trainer";
 import { trainSupernet } from "../train/train-supernet";
 import { restoreOrTrain } from "../train/restore-or-train";
+import type { TrainingData } from "../train/train-supernet";
+import { InheritedRow, inheritedLosses } from "./rank-agreement";
 
 /** The training methods. */
 export const methodNames = ["uniform", "sandwich", "magic-t", "magic-t+a", "mos-sandwich"] as const;
@@ -48,7 +49,12 @@ export function updatesForPasses(method: MethodName, passes: number): number {
 /** Options shared by every method of a comparison. */
 export interface MethodOptions {
   readonly config: SupernetConfig;
-  readonly data: TranslationData;
+  /** Translation or masked-LM data. */
+  readonly data: TrainingData;
+  /** Label smoothing of the training loss (default the trainer's 0.1; masked LM: 0). */
+  readonly labelSmoothing?: number;
+  /** Options of the Mixture-of-Supernets (`mos-sandwich`), default `createMos`'s. */
+  readonly mos?: Partial<MosOptions>;
   /** Budget in subnet training passes (equal compute); the method's updates follow from it. */
   readonly passes?: number;
   /** Updates, when not given a pass budget (equal updates). */
@@ -93,7 +99,7 @@ export interface TrainedMethod {
   /** MAGIC-A's anchor record: the initial anchor, then every offer (summarise with `anchorSummary`). */
   readonly anchors?: readonly AnchorRecord[];
   /** Inherited losses at the snapshot step, when one was asked for. */
-  readonly snapshot?: { readonly step: number; readonly rows: readonly SubnetRow[] };
+  readonly snapshot?: { readonly step: number; readonly rows: readonly InheritedRow[] };
 }
 
 function checkMethod(method: string): asserts method is MethodName {
@@ -108,7 +114,7 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
   if (!Number.isInteger(updates) || updates < 1) throw new Error(`trainWithMethod: updates must be an integer >= 1; got ${updates}`);
   const schedule = typeof options.schedule === "function" ? options.schedule(updates) : options.schedule;
   const space = options.config.space;
-  const create = (): WeightSharingModel => (method === "mos-sandwich" ? createMos(options.config, {}, options.seed) : createSupernet(options.config, options.seed));
+  const create = (): WeightSharingModel => (method === "mos-sandwich" ? createMos(options.config, options.mos ?? {}, options.seed) : createSupernet(options.config, options.seed));
   let sampler: ArchSampler;
   if (method === "magic-t" || method === "magic-t+a") sampler = magicTSampler(space);
   else sampler = makeSampler(method === "uniform" ? "uniform" : "sandwich", space);
@@ -117,9 +123,9 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
 
   if (options.checkpoint && !hook && (snapshotStep === null || snapshotStep === updates)) {
     const t0 = Date.now();
-    const studied = await restoreOrTrain(options.checkpoint, create, options.data, { updates, schedule, seed: options.seed, sampler, label: method, showProgress: options.showProgress });
+    const studied = await restoreOrTrain(options.checkpoint, create, options.data, { updates, schedule, seed: options.seed, labelSmoothing: options.labelSmoothing, sampler, label: method, showProgress: options.showProgress });
     const restored = studied.source.startsWith("restored");
-    const snapshot = options.snapshot ? { step: updates, rows: await evaluateSubnets(studied.model, options.snapshot.archs, options.data, { bleu: null }) } : undefined;
+    const snapshot = options.snapshot ? { step: updates, rows: await inheritedLosses(studied.model, options.snapshot.archs, options.data.validBatches) } : undefined;
     return {
       method,
       model: studied.model,
@@ -136,7 +142,7 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
   const every = options.anchorEvery ?? Math.max(1, Math.floor(updates / 10));
   let snapshot: TrainedMethod["snapshot"];
   const takeSnapshot = async (step: number) => {
-    if (options.snapshot && snapshot === undefined && step === snapshotStep) snapshot = { step, rows: await evaluateSubnets(model, options.snapshot.archs, options.data, { bleu: null }) };
+    if (options.snapshot && snapshot === undefined && step === snapshotStep) snapshot = { step, rows: await inheritedLosses(model, options.snapshot.archs, options.data.validBatches) };
   };
   const started = Date.now();
   const { rows, state } = await trainSupernet(model, options.data, {
@@ -144,6 +150,7 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
     updates,
     schedule,
     seed: options.seed,
+    labelSmoothing: options.labelSmoothing,
     label: method,
     hook,
     showProgress: options.showProgress,

@@ -4,9 +4,12 @@
  * 95% intervals on the Fisher z scale, Bonett & Wright 2000; see src/stats/fisher-interval.ts),
  * and the gap between the two losses per subnet.
  */
-import type { TranslationData } from "../data/translation-data";
-import { evaluateSubnets, SubnetRow } from "../eval/subnet-table";
-import { archFromKey } from "../space/arch-key";
+import type { TranslationBatch } from "../data/batching";
+import type { SubnetRow } from "../eval/subnet-table";
+import { evaluateLoss } from "../eval/validation-loss";
+import { archFromKey, archKey } from "../space/arch-key";
+import { archParams } from "../space/params";
+import type { Arch } from "../space/types";
 import type { SweepRecord } from "../sweep/record";
 import { kendallInterval, spearmanInterval } from "../stats/fisher-interval";
 import { kendallTauB } from "../stats/kendall";
@@ -22,14 +25,27 @@ export interface GapRow {
   readonly gap: number;
 }
 
+/** A subnet's loss with inherited weights and its size without embeddings (as HAT reports it). */
+export type InheritedRow = Pick<SubnetRow, "arch" | "params" | "validLoss">;
+
+/** Inherited validation losses of `archs` under `model` on `batches` (translation or masked-LM), one arch at a time. */
+export async function inheritedLosses(model: WeightSharingModel, archs: readonly Arch[], batches: readonly TranslationBatch[]): Promise<InheritedRow[]> {
+  const rows: InheritedRow[] = [];
+  for (const arch of archs) {
+    const { loss } = await evaluateLoss(model, arch, batches);
+    rows.push({ arch: archKey(arch), params: archParams(model.config.space, arch, model.config.vocabSize, { includeEmbeddings: false }), validLoss: loss });
+  }
+  return rows;
+}
+
 /** Inherited losses of the sweep's subnets under `model`, paired with their standalone losses (mean over seeds). */
-export async function gapRows(model: WeightSharingModel, records: readonly SweepRecord[], data: TranslationData): Promise<GapRow[]> {
+export async function gapRows(model: WeightSharingModel, records: readonly SweepRecord[], data: { readonly validBatches: readonly TranslationBatch[] }): Promise<GapRow[]> {
   const archs = [...new Set(records.map((r) => r.job.arch))];
-  return pairWithStandalone(await evaluateSubnets(model, archs.map((k) => archFromKey(k, model.config.space)), data, { bleu: null }), records);
+  return pairWithStandalone(await inheritedLosses(model, archs.map((k) => archFromKey(k, model.config.space)), data.validBatches), records);
 }
 
 /** Inherited subnet rows (e.g. a part-way snapshot) paired with the sweep's standalone losses (mean over seeds); every row's arch must be in the sweep. */
-export function pairWithStandalone(inherited: readonly SubnetRow[], records: readonly SweepRecord[]): GapRow[] {
+export function pairWithStandalone(inherited: readonly InheritedRow[], records: readonly SweepRecord[]): GapRow[] {
   const byArch = new Map<string, number[]>();
   for (const r of records) byArch.set(r.job.arch, [...(byArch.get(r.job.arch) ?? []), r.result.validLoss]);
   return inherited.map((row) => {

@@ -54,9 +54,9 @@ export async function trainSweepJob(input: SweepJobInput, backend: string): Prom
     rows = trained.rows;
     const loss = await evaluateLoss(model, arch, data.validBatches);
     disposeParams(model.params);
-    // Sizes as BERT papers count them (with embeddings); FLOPs of one maxLen-token sequence (an
-    // encoder-only arch has no target side, so tgtLen is not read).
-    const params = archParams(settings.space, arch, vocabSize);
+    // Sizes without embeddings, as every subnet table here (HAT's convention); FLOPs of one
+    // maxLen-token sequence (an encoder-only arch has no target side, so tgtLen is not read).
+    const params = archParams(settings.space, arch, vocabSize, { includeEmbeddings: false });
     const flops = archFlops(settings.space, arch, { srcLen: (settings.data as MaskedLmDataOptions).maxLen, tgtLen: 1, vocabSize, includeEmbeddings: false });
     result = { arch: archKey(arch), params, flops, validLoss: loss.loss, perplexity: loss.perplexity, bleu: null };
   } else {

@@ -147,6 +147,6 @@ test("a masked-LM sweep trains BERT subnets in workers, equal to pretraining the
   const config = makeTrainConfig({ schedule: bertSchedule(b, 3), labelSmoothing: maskedLmLabelSmoothing, seed: 1 });
   const { model } = await trainStandalone(makeSupernetConfig(bert, data.vocab.vocabSize), arch, data, config, 3, { seed: 1, showProgress: false });
   const expected = await evaluateLoss(model, arch, data.validBatches);
-  assert.equal(records[1].result.params, archParams(bert, arch, data.vocab.vocabSize));
+  assert.equal(records[1].result.params, archParams(bert, arch, data.vocab.vocabSize, { includeEmbeddings: false }));
   assert.ok(Math.abs(records[1].result.validLoss - expected.loss) < 1e-6, `${records[1].result.validLoss} vs ${expected.loss}`);
 });
