@@ -2,9 +2,9 @@
  * Encoder-only (BERT) search spaces: the encoder part of the schema alone, read by the same
  * validation, genes, samplers, features and sizes as the translation spaces, with a masked-LM
  * head tied to the embedding table. Unlike the translation encoder, depth is elastic (AutoDistil
- * and NAS-BERT search it). q/k/v width is fixed as in HAT, so heads change the head size.
- * AutoDistil's paper sub-spaces need homogeneous layers and a fixed head size (attention width
- * = heads × 64); those are not in the schema yet, so no `paper` BERT space exists.
+ * and NAS-BERT search it). In bert-tiny and bert-small q/k/v width is fixed as in HAT, so heads
+ * change the head size; AutoDistil's sub-spaces fix the head size instead (attention width =
+ * heads × 64), make every layer alike and set the FFN width by an MLP ratio.
  */
 import type { EncoderOnlySpace } from "./types";
 import { defineSpace } from "./validate-space";
@@ -27,8 +27,33 @@ const bertSmall = defineSpace({
   qkvDim: 256,
 }) as EncoderOnlySpace;
 
+/**
+ * AutoDistil's super-LMs (Xu et al., NeurIPS 2022, Table 2; data/published/autodistil_table2_search_space.csv):
+ * four values per dimension, one value for all layers (4^4 = 256 subnets each), heads of size 64
+ * and FFN width = MLP ratio × hidden. The same grids are the released run configs
+ * (microsoft/autodistil, Code/run_yaml/KD_wiki_book_Seqlen128_PreModel_RndSampl_{Tiny,Small,Base}_256Subs.yaml,
+ * as fractions of a 12-layer, 768-wide, 12-head teacher).
+ */
+const autodistil = (name: string, numLayers: number[], embedDim: number[], mlpRatio: number[], numHeads: number[]) =>
+  defineSpace({ name, encoder: { embedDim, numLayers, mlpRatio, numHeads }, headDim: 64, homogeneous: true }) as EncoderOnlySpace;
+
+/** AutoDistil Tiny: layers 4..7, hidden 128..224, MLP ratio 2..3.5, heads 7..10. */
+const autodistilTiny = autodistil("autodistil-tiny", [4, 5, 6, 7], [128, 160, 192, 224], [2, 2.5, 3, 3.5], [7, 8, 9, 10]);
+
+/** AutoDistil Small: layers 9..12, hidden 256..352, MLP ratio 2.5..4, heads 7..10. */
+const autodistilSmall = autodistil("autodistil-small", [9, 10, 11, 12], [256, 288, 320, 352], [2.5, 3, 3.5, 4], [7, 8, 9, 10]);
+
+/** AutoDistil Base: layers 9..12, hidden 544..640, MLP ratio 2.5..4, heads 9..12. */
+const autodistilBase = autodistil("autodistil-base", [9, 10, 11, 12], [544, 576, 608, 640], [2.5, 3, 3.5, 4], [9, 10, 11, 12]);
+
 /** The BERT spaces by name (frozen). */
-export const bertSpaces = Object.freeze({ "bert-tiny": bertTiny, "bert-small": bertSmall });
+export const bertSpaces = Object.freeze({
+  "bert-tiny": bertTiny,
+  "bert-small": bertSmall,
+  "autodistil-tiny": autodistilTiny,
+  "autodistil-small": autodistilSmall,
+  "autodistil-base": autodistilBase,
+});
 
 /** A BERT space name. */
 export type BertSpaceName = keyof typeof bertSpaces;

@@ -9,7 +9,8 @@
  * An operator differs when its OWN setting differs. A change of embedDim also changes the input
  * width of every layer of that part, but it is one gene and counts once (as the embedding), so
  * the count follows the number of changed choices. A layer present in one arch only counts all
- * of its operators as differing.
+ * of its operators as differing. A derived dimension (ffnDim set by mlpRatio) is not compared:
+ * its layer's own setting is the ratio, and a new embedDim would otherwise count every FFN too.
  */
 import { Dimension, OperatorKind, dimensionValue, parts, schema } from "./schema";
 import type { Arch } from "./types";
@@ -29,8 +30,8 @@ export function differingOperators(a: Arch, b: Arch): { count: number; operators
       if (pa || pb) throw new Error(`differingOperators: one arch has a ${part} and the other not (encoder-only against encoder-decoder)`);
       continue;
     }
-    const has = (d: Dimension) => (pa as unknown as Record<string, unknown>)[d.field] !== undefined || (pb as unknown as Record<string, unknown>)[d.field] !== undefined;
-    const dims = schema.filter((d) => d.part === part && has(d));
+    const declared = (field: string) => (pa as unknown as Record<string, unknown>)[field] !== undefined || (pb as unknown as Record<string, unknown>)[field] !== undefined;
+    const dims = schema.filter((d) => d.part === part && declared(d.field) && !(d.derivedFrom !== undefined && declared(d.derivedFrom)));
     if (pa.embedDim !== pb.embedDim) operators.push(`${part}.embedding`);
     const layerOps = layerOperatorOrder.filter((op) => dims.some((d) => d.scope !== "part" && d.operator === op));
     const layers = Math.max(pa.numLayers, pb.numLayers);

@@ -2,7 +2,8 @@
  * FLOPs of one forward pass of a subnet on one sentence pair, for HAT-style encoder-decoders
  * (Wang et al., ACL 2020) as AutoMoE (Jawahar et al., 2022) reports them: 2 × multiply-adds of
  * the matmuls only (biases, softmax, LayerNorm and activations are a few % and ignored).
- * With S = srcLen, T = tgtLen, e / D = encoder / decoder embedDim, Q = qkvDim, f = the layer's
+ * With S = srcLen, T = tgtLen, e / D = encoder / decoder embedDim, Q = the attention's q/k/v width
+ * (`attentionWidth`: qkvDim, or heads × headDim with a fixed head size), f = the layer's
  * ffnDim, c = the layer's crossLayers, V = vocabSize, multiply-adds are:
  *   encoder layer:  S·4·e·Q          q, k, v, output projections
  *                 + 2·S·S·Q          scores QKᵀ and weighted sum AV (summed over heads: h·S·S·Q/h)
@@ -21,6 +22,7 @@
  * width (the expectation under uniform routing; the trained router decides the real mix). A
  * dense arch keeps the formulas above exactly.
  */
+import { attentionWidth } from "./attention-width";
 import { layerFfn } from "./params";
 import type { Arch, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
@@ -49,7 +51,7 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
   if (includeEmbeddings && !(V !== undefined && Number.isInteger(V) && V > 0)) {
     throw new Error(`archFlops: vocabSize = ${V} must be a positive integer when includeEmbeddings is true`);
   }
-  const Q = space.qkvDim;
+  const Q = (heads: number) => attentionWidth(space, heads);
   const e = arch.encoder.embedDim;
   const dec = arch.decoder;
   // FFN multiply-adds of `tokens` tokens through layer l: routed experts only.
@@ -60,7 +62,10 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
     return tokens * d * widths.length + tokens * k * 2 * d * meanWidth;
   };
   let macs = 0;
-  for (let l = 0; l < arch.encoder.numLayers; l++) macs += S * 4 * e * Q + 2 * S * S * Q + ffn("encoder", l, S, e);
+  for (let l = 0; l < arch.encoder.numLayers; l++) {
+    const q = Q(arch.encoder.numHeads[l]);
+    macs += S * 4 * e * q + 2 * S * S * q + ffn("encoder", l, S, e);
+  }
   if (!dec) {
     // Encoder-only (BERT): the masked-LM head projects every position onto the vocabulary.
     if (includeEmbeddings) macs += S * e * (V as number);
@@ -69,8 +74,10 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
   const D = dec.embedDim;
   for (let i = 0; i < dec.numLayers; i++) {
     const keys = dec.crossLayers[i] * S;
-    macs += T * 4 * D * Q + 2 * T * T * Q;
-    macs += T * 2 * D * Q + 2 * keys * e * Q + 2 * T * keys * Q;
+    const qs = Q(dec.selfHeads[i]);
+    const qc = Q(dec.crossHeads[i]);
+    macs += T * 4 * D * qs + 2 * T * T * qs;
+    macs += T * 2 * D * qc + 2 * keys * e * qc + 2 * T * keys * qc;
     macs += ffn("decoder", i, T, D);
   }
   if (includeEmbeddings) macs += T * D * (V as number);

@@ -10,8 +10,13 @@
  * mutation that adds a layer (or an expert) grows a copy of its neighbour. AutoMoE repairs a
  * grown expert list with random widths instead; with mutation the copied genes are resampled at
  * the mutation rate too, so both reach every width.
+ *
+ * A homogeneous space (AutoDistil) has ONE gene per per-layer dimension, keyed
+ * `encoder.numHeads[*]`: it sets every layer, so mutation, crossover and MAGIC-T's one-gene
+ * change move all layers together, and it is always active. A derived dimension (ffnDim in a
+ * space with mlpRatio) has no gene; the gene that sets it (mlpRatio) sits in its place.
  */
-import { Dimension, archPart, buildArch, layerExperts, maxChoice, spaceChoices, spaceDimensions, spaceParts } from "./schema";
+import { Dimension, archPart, buildArch, geneDimensions, isHomogeneous, layerExperts, maxChoice, spaceChoices, spaceParts } from "./schema";
 import type { Arch, Part, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
@@ -21,8 +26,10 @@ export interface GeneSpec {
   readonly key: string;
   /** Allowed values (ascending); the gene is an index into this list. */
   readonly choices: readonly number[];
-  /** Layer index, for per-layer and per-expert fields. */
+  /** Layer index, for per-layer and per-expert fields (absent for a gene that sets all layers). */
   readonly layer?: number;
+  /** Set on the one gene of a per-layer field in a homogeneous space: it sets every layer. */
+  readonly allLayers?: true;
   /** Expert index (1..maxExperts-1), for per-expert fields. */
   readonly expert?: number;
   readonly part: Part;
@@ -38,15 +45,19 @@ export function geneSpecs(space: SearchSpace): readonly GeneSpec[] {
   if (hit) return hit;
   const specs: GeneSpec[] = [];
   for (const part of spaceParts(space)) {
-    const dims = spaceDimensions(space, part);
+    const dims = geneDimensions(space, part);
     const maxLayers = maxChoice(space, part, "numLayers");
     const add = (d: Dimension, layer?: number, expert?: number) => {
       const key = `${part}.${d.field}${layer === undefined ? "" : `[${layer}]`}${expert === undefined ? "" : `[${expert}]`}`;
       const spec: GeneSpec = { key, choices: spaceChoices(space, part, d.field), ...(layer === undefined ? {} : { layer }), ...(expert === undefined ? {} : { expert }), part, field: d.field };
       specs.push(Object.freeze(spec));
     };
+    const addAllLayers = (d: Dimension) => specs.push(Object.freeze({ key: `${part}.${d.field}[*]`, choices: spaceChoices(space, part, d.field), allLayers: true, part, field: d.field } as GeneSpec));
     for (const d of dims.filter((x) => x.scope === "part")) add(d);
-    for (const d of dims.filter((x) => x.scope === "layer")) for (let layer = 0; layer < maxLayers; layer++) add(d, layer);
+    for (const d of dims.filter((x) => x.scope === "layer")) {
+      if (isHomogeneous(space)) addAllLayers(d);
+      else for (let layer = 0; layer < maxLayers; layer++) add(d, layer);
+    }
     for (const d of dims.filter((x) => x.scope === "expert")) {
       const maxExperts = maxChoice(space, part, "numExperts");
       for (let layer = 0; layer < maxLayers; layer++) for (let expert = 1; expert < maxExperts; expert++) add(d, layer, expert);
@@ -57,7 +68,7 @@ export function geneSpecs(space: SearchSpace): readonly GeneSpec[] {
   return specs;
 }
 
-/** Whether a gene changes the arch: scalars always, per-layer genes below numLayers, per-expert genes below the layer's numExperts. */
+/** Whether a gene changes the arch: scalars and all-layer genes always, per-layer genes below numLayers, per-expert genes below the layer's numExperts. */
 export function isGeneActive(spec: GeneSpec, arch: Arch): boolean {
   if (spec.layer === undefined) return true;
   if (spec.layer >= archPart(arch, spec.part, "genes").numLayers) return false;
@@ -68,6 +79,7 @@ export function isGeneActive(spec: GeneSpec, arch: Arch): boolean {
 function geneValue(arch: Arch, spec: GeneSpec): number {
   const part = archPart(arch, spec.part, "genes");
   const p = part as unknown as Record<string, number | number[] | number[][]>;
+  if (spec.allLayers) return (p[spec.field] as number[])[0];
   if (spec.layer === undefined) return p[spec.field] as number;
   const layer = Math.min(spec.layer, part.numLayers - 1);
   if (spec.expert === undefined) return (p[spec.field] as number[])[layer];
@@ -104,7 +116,7 @@ export function decodeArch(space: SearchSpace, genes: readonly number[]): Arch {
 
 const firstGene = new WeakMap<SearchSpace, Map<string, number>>();
 
-/** Position of a gene in the vector: each field's genes are contiguous, layer-major then expert. */
+/** Position of a gene in the vector: each field's genes are contiguous, layer-major then expert; one per per-layer field when homogeneous. */
 function geneIndex(space: SearchSpace): (part: Part, field: string, layer?: number, expert?: number) => number {
   let first = firstGene.get(space);
   if (!first) {
@@ -117,7 +129,8 @@ function geneIndex(space: SearchSpace): (part: Part, field: string, layer?: numb
   }
   const starts = first;
   const slots = (part: Part) => (space[part]?.numExperts ? maxChoice(space, part, "numExperts") - 1 : 0);
-  return (part, field, layer, expert) => (starts.get(`${part}.${field}`) as number) + (layer === undefined ? 0 : expert === undefined ? layer : layer * slots(part) + expert - 1);
+  const perLayer = isHomogeneous(space) ? () => 0 : (layer: number) => layer;
+  return (part, field, layer, expert) => (starts.get(`${part}.${field}`) as number) + (layer === undefined ? 0 : expert === undefined ? perLayer(layer) : layer * slots(part) + expert - 1);
 }
 
 /** decodeArch without the checks, for inner loops over genes already known to be in range. */

@@ -1,8 +1,9 @@
-export type { Arch, ArchField, ArchPart, DecoderArch, DecoderLayerField, EncoderLayerField, EncoderOnlySpace, Part, SearchSpace, Seq2SeqSpace } from "./types";
-export { archParts, decoderOf, isEncoderOnly, layerFields, spaceParts } from "./schema";
+export type { Arch, ArchField, ArchPart, DecoderArch, DecoderLayerField, EncoderLayerField, EncoderOnlySpace, Part, RatioArchPart, RatioChoices, SearchSpace, Seq2SeqSpace } from "./types";
+export { archParts, decoderOf, ffnWidth, isEncoderOnly, isHomogeneous, layerFields, spaceParts } from "./schema";
+export { attentionWidth, headSize, type AttentionSpec } from "./attention-width";
 export { bertSpaces, getBertSpace, type BertSpaceName } from "./bert-presets";
 export { getSpace, spaceNames, spaces, type SpaceName } from "./presets";
-export { defineSpace, spaceProblems, validateSpace } from "./validate-space";
+export { defineSpace, spaceProblems, validateSpace, type SpaceDefinition } from "./validate-space";
 export { archProblems, isValidArch, validateArch } from "./validate-arch";
 export { archFromJSON, copyArch } from "./arch-from-json";
 export { archFromHatConfig, archToHatConfig } from "./hat-config";

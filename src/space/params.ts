@@ -1,7 +1,8 @@
 /**
  * Parameter count of a subnet of a HAT-style encoder-decoder (Wang et al., ACL 2020; fairseq
  * `transformer` with normalize_before, share_all_embeddings). With d = width of the stream,
- * e = encoder embedDim, D = decoder embedDim, Q = qkvDim, f = the layer's ffnDim, V = vocabSize:
+ * e = encoder embedDim, D = decoder embedDim, Q = the attention's q/k/v width (`attentionWidth`:
+ * qkvDim, or heads × headDim in a space with a fixed head size), f = the layer's ffnDim, V = vocabSize:
  *   attention(d, kv)  = (d·Q + Q) + 2·(kv·Q + Q) + (Q·d + d)   q, k, v projections and output, with biases
  *   ffn(d, f)         = (d·f + f) + (f·d + d)                  two linear layers with biases
  *   layerNorm(d)      = 2·d                                     gain and bias
@@ -21,8 +22,9 @@
  * expectation under uniform routing, since which experts a token meets depends on the trained
  * router. A dense layer's active parameters are all of them.
  */
+import { attentionWidth } from "./attention-width";
 import { archPart } from "./schema";
-import type { Arch, SearchSpace } from "./types";
+import type { Arch, DecoderArch, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
 /** Options of `archParams`. */
@@ -57,15 +59,17 @@ export function archParams(space: SearchSpace, arch: Arch, vocabSize: number, op
   if (includeEmbeddings && !(Number.isInteger(vocabSize) && vocabSize > 0)) {
     throw new Error(`archParams: vocabSize = ${vocabSize} must be a positive integer`);
   }
-  const Q = space.qkvDim;
   const e = arch.encoder.embedDim;
   const D = arch.decoder?.embedDim ?? 0;
-  const attention = (d: number, kv: number) => d * Q + Q + 2 * (kv * Q + Q) + Q * d + d;
+  const attention = (d: number, kv: number, heads: number) => {
+    const Q = attentionWidth(space, heads);
+    return d * Q + Q + 2 * (kv * Q + Q) + Q * d + d;
+  };
   const active = options.active ?? false;
   const layerNorm = (d: number) => 2 * d;
   let n = layerNorm(e) + layerNorm(D);
-  for (let l = 0; l < arch.encoder.numLayers; l++) n += attention(e, e) + ffnParams(e, layerFfn(arch, "encoder", l), active) + 2 * layerNorm(e);
-  for (let l = 0; l < (arch.decoder?.numLayers ?? 0); l++) n += attention(D, D) + attention(D, e) + ffnParams(D, layerFfn(arch, "decoder", l), active) + 3 * layerNorm(D);
+  for (let l = 0; l < arch.encoder.numLayers; l++) n += attention(e, e, arch.encoder.numHeads[l]) + ffnParams(e, layerFfn(arch, "encoder", l), active) + 2 * layerNorm(e);
+  for (let l = 0; l < (arch.decoder?.numLayers ?? 0); l++) n += attention(D, D, (arch.decoder as DecoderArch).selfHeads[l]) + attention(D, e, (arch.decoder as DecoderArch).crossHeads[l]) + ffnParams(D, layerFfn(arch, "decoder", l), active) + 3 * layerNorm(D);
   if (includeEmbeddings) n += vocabSize * Math.max(e, D);
   return n;
 }

@@ -20,7 +20,8 @@ export interface SearchSpace {
     readonly ffnDim: readonly number[];
     /** Self-attention heads of each layer. */
     readonly numHeads: readonly number[];
-  } & MoeChoices;
+  } & MoeChoices &
+    RatioChoices;
   /** Absent in an encoder-only (BERT) space: its archs are one encoder and a masked-LM head. */
   readonly decoder?: {
     /** Width of the decoder's hidden states. */
@@ -38,9 +39,34 @@ export interface SearchSpace {
      * concatenated along time (HAT's -1, 1, 2 = our 1, 2, 3).
      */
     readonly crossLayers: readonly number[];
-  } & MoeChoices;
-  /** Fixed q/k/v width (HAT: 512): heads change the head size, not the parameter count. */
+  } & MoeChoices &
+    RatioChoices;
+  /**
+   * Fixed q/k/v width (HAT: 512): heads change the head size, not the parameter count. In a
+   * space with `headDim` it is the supernet's widest q/k/v, headDim × the largest head count.
+   */
   readonly qkvDim: number;
+  /**
+   * Fixed head size (AutoDistil, Xu et al., NeurIPS 2022: 64): an arch's attention width is
+   * heads × headDim, so heads change the parameter count. Absent: HAT's rule, a fixed qkvDim
+   * split into heads of qkvDim / heads.
+   */
+  readonly headDim?: number;
+  /**
+   * Every per-layer dimension takes one value for all layers of an arch (AutoDistil's
+   * sub-spaces): one gene per per-layer dimension, so evolution changes all layers together.
+   */
+  readonly homogeneous?: boolean;
+}
+
+/**
+ * AutoDistil's MLP ratio (Xu et al., NeurIPS 2022): declared by a space whose FFN width is a
+ * multiple of the hidden size. It replaces ffnDim as the gene; the arch keeps ffnDim = ratio ×
+ * embedDim, which the model reads, and the space's ffnDim lists every width that can arise.
+ */
+export interface RatioChoices {
+  /** FFN width / hidden width of each layer; ratio × every embedDim choice is an integer. */
+  readonly mlpRatio?: readonly number[];
 }
 
 /**
@@ -65,6 +91,11 @@ export interface MoeArchPart {
   readonly expertFfnDim?: readonly (readonly number[])[];
 }
 
+/** AutoDistil's MLP ratio of each layer, in an arch of a space that declares it (ffnDim = ratio × embedDim). */
+export interface RatioArchPart {
+  readonly mlpRatio?: readonly number[];
+}
+
 /** One subnet of a space: a value per elastic dimension; per-layer arrays have length numLayers. */
 export interface Arch {
   readonly encoder: {
@@ -72,7 +103,8 @@ export interface Arch {
     readonly numLayers: number;
     readonly ffnDim: readonly number[];
     readonly numHeads: readonly number[];
-  } & MoeArchPart;
+  } & MoeArchPart &
+    RatioArchPart;
   /** Absent exactly when the space is encoder-only. */
   readonly decoder?: {
     readonly embedDim: number;
@@ -81,7 +113,8 @@ export interface Arch {
     readonly selfHeads: readonly number[];
     readonly crossHeads: readonly number[];
     readonly crossLayers: readonly number[];
-  } & MoeArchPart;
+  } & MoeArchPart &
+    RatioArchPart;
 }
 
 /** The decoder's values of an encoder-decoder arch. */

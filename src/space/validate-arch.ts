@@ -4,9 +4,10 @@
  * field, the layer, the value and the allowed values, e.g.
  * `decoder.ffnDim[2] = 1500 is not allowed; allowed: 256, 384, 512`.
  * Fields come from the space's schema (`schema.ts`); extra fields are ignored here (typed input
- * is checked for unknown keys by `archFromJSON`).
+ * is checked for unknown keys by `archFromJSON`). A space with mlpRatio also needs each
+ * ffnDim to equal ratio × embedDim; a homogeneous space needs one value per per-layer field.
  */
-import { isEncoderOnly, spaceChoices, spaceDimensions, spaceParts } from "./schema";
+import { ffnWidth, isDerived, isEncoderOnly, isHomogeneous, spaceChoices, spaceDimensions, spaceParts } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 
 /** Every problem of an arch in a space, as readable lines (empty when the arch is valid). */
@@ -21,7 +22,7 @@ export function archProblems(space: SearchSpace, arch: unknown): string[] {
       continue;
     }
     const dims = spaceDimensions(space, part);
-    for (const d of dims.filter((x) => x.scope === "part")) checkValue(problems, `${part}.${d.field}`, value[d.field], spaceChoices(space, part, d.field));
+    for (const d of dims.filter((x) => x.scope === "part")) checkValue(problems, `${part}.${d.field}`, value[d.field], spaceChoices(space, part, d.field), d.integer);
     const numLayers = value.numLayers;
     const expected = typeof numLayers === "number" && Number.isInteger(numLayers) ? numLayers : undefined;
     const perLayer = (key: string, values: unknown, check: (v: unknown, i: number) => void) => {
@@ -34,7 +35,11 @@ export function archProblems(space: SearchSpace, arch: unknown): string[] {
     };
     for (const d of dims.filter((x) => x.scope === "layer")) {
       const key = `${part}.${d.field}`;
-      perLayer(key, value[d.field], (v, i) => checkValue(problems, `${key}[${i}]`, v, spaceChoices(space, part, d.field)));
+      perLayer(key, value[d.field], (v, i) => checkValue(problems, `${key}[${i}]`, v, spaceChoices(space, part, d.field), d.integer));
+    }
+    for (const d of dims.filter((x) => isDerived(space, x))) checkDerived(problems, part, value, d.field);
+    if (isHomogeneous(space)) {
+      for (const d of dims.filter((x) => x.scope === "layer" && !isDerived(space, x))) checkHomogeneous(problems, space.name, `${part}.${d.field}`, value[d.field]);
     }
     for (const d of dims.filter((x) => x.scope === "expert")) {
       const key = `${part}.${d.field}`;
@@ -65,11 +70,33 @@ export function isValidArch(space: SearchSpace, arch: unknown): arch is Arch {
   return archProblems(space, arch).length === 0;
 }
 
-function checkValue(problems: string[], key: string, value: unknown, allowed: readonly number[]): void {
+function checkValue(problems: string[], key: string, value: unknown, allowed: readonly number[], integer = true): void {
   if (value === undefined) problems.push(`${key} is missing; allowed: ${allowed.join(", ")}`);
-  else if (typeof value !== "number" || !Number.isInteger(value))
-    problems.push(`${key} = ${describe(value)} is not an integer; allowed: ${allowed.join(", ")}`);
+  else if (typeof value !== "number" || (integer ? !Number.isInteger(value) : !Number.isFinite(value)))
+    problems.push(`${key} = ${describe(value)} is not ${integer ? "an integer" : "a number"}; allowed: ${allowed.join(", ")}`);
   else if (!allowed.includes(value)) problems.push(`${key} = ${value} is not allowed; allowed: ${allowed.join(", ")}`);
+}
+
+// ffnDim is what the model reads, mlpRatio is the gene: an arch must not let them disagree.
+function checkDerived(problems: string[], part: string, value: Record<string, unknown>, field: string): void {
+  const ratios = value.mlpRatio;
+  const widths = value[field];
+  const hidden = value.embedDim;
+  if (!Array.isArray(ratios) || !Array.isArray(widths) || typeof hidden !== "number") return; // reported above
+  ratios.forEach((r, i) => {
+    if (typeof r !== "number" || widths[i] === undefined) return;
+    const want = ffnWidth(r, hidden);
+    if (widths[i] !== want) problems.push(`${part}.${field}[${i}] = ${describe(widths[i])} must equal ${part}.mlpRatio[${i}] × embedDim = ${r} × ${hidden} = ${want}`);
+  });
+}
+
+// Names the layers whose value differs from layer 0's, so the message points at the fix.
+function checkHomogeneous(problems: string[], spaceName: string, key: string, values: unknown): void {
+  if (!Array.isArray(values) || values.length < 2) return;
+  const odd = values.map((v, i) => [v, i] as const).filter(([v]) => v !== values[0]);
+  if (odd.length === 0) return;
+  const where = odd.map(([v, i]) => `layer ${i} has ${describe(v)}`).join(", ");
+  problems.push(`${key} = ${describe(values)} differs across layers (layer 0 has ${describe(values[0])}, ${where}); space "${spaceName}" is homogeneous: every layer takes the same value`);
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

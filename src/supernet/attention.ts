@@ -1,7 +1,8 @@
 /**
- * Multi-head attention with elastic heads. q/k/v always have the space's fixed width qkvDim
- * (HAT): a subnet with fewer heads has larger heads, not fewer weights. Only the input width
- * (rows of q/k/v) and the output width (columns of o) are sliced.
+ * Multi-head attention with elastic heads. In HAT's convention q/k/v always have the space's
+ * fixed width qkvDim: a subnet with fewer heads has larger heads, not fewer weights. With a fixed
+ * head size (AutoDistil) the width is heads × headDim: the first columns of q/k/v and the first
+ * rows of o. Callers take the width from `attentionWidth`; here it is sliced like any other.
  */
 import * as tf from "@tensorflow/tfjs";
 import { batchMatMul } from "../ops/index";
@@ -13,6 +14,7 @@ export interface AttentionWidths {
   readonly queryDim: number;
   readonly keyDim: number;
   readonly outDim: number;
+  /** q/k/v width of this call: `attentionWidth(space, numHeads)`. */
   readonly qkvDim: number;
   readonly numHeads: number;
 }

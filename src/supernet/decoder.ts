@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { matMul, sliceBlock } from "../ops/index";
+import { attentionWidth } from "../space/attention-width";
 import { decoderOf, spacePart } from "../space/schema";
 import type { Arch, SearchSpace } from "../space/types";
 import { attention, causalBias } from "./attention";
@@ -23,8 +24,8 @@ export function decode(params: Weights, space: SearchSpace, arch: Arch, tgtIn: t
   let x: tf.Tensor = dropout(embedTokens(params, tgtIn, dim), p, ctx);
   for (let l = 0; l < dec.numLayers; l++) {
     const prefix = `dec.${l}`;
-    const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: space.qkvDim, numHeads: dec.selfHeads[l] };
-    const crossWidths = { queryDim: dim, keyDim: encDim, outDim: dim, qkvDim: space.qkvDim, numHeads: dec.crossHeads[l] };
+    const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: attentionWidth(space, dec.selfHeads[l]), numHeads: dec.selfHeads[l] };
+    const crossWidths = { queryDim: dim, keyDim: encDim, outDim: dim, qkvDim: attentionWidth(space, dec.crossHeads[l]), numHeads: dec.crossHeads[l] };
     const h = traced(ctx, `${prefix}.selfAttn.in`, slicedLayerNorm(params, `${prefix}.ln1`, x, dim));
     const a = traced(ctx, `${prefix}.selfAttn.out`, attention(params, `${prefix}.selfAttn`, h, h, selfBias, selfWidths, rates.attentionDropout, ctx));
     x = tf.add(x, dropout(a, p, ctx));

@@ -4,6 +4,7 @@
  * layer may attend to the last 1, 2 or 3 of them (HAT's arbitrary encoder-decoder attention).
  */
 import * as tf from "@tensorflow/tfjs";
+import { attentionWidth } from "../space/attention-width";
 import type { Arch, SearchSpace } from "../space/types";
 import { paddingBias, attention } from "./attention";
 import { ffnBlock } from "./ffn-block";
@@ -37,7 +38,8 @@ export function encode(params: Weights, space: SearchSpace, arch: Arch, src: tf.
   const states: tf.Tensor3D[] = [];
   for (let l = 0; l < arch.encoder.numLayers; l++) {
     const prefix = `enc.${l}`;
-    const widths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: space.qkvDim, numHeads: arch.encoder.numHeads[l] };
+    const heads = arch.encoder.numHeads[l];
+    const widths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: attentionWidth(space, heads), numHeads: heads };
     const h = traced(ctx, `${prefix}.selfAttn.in`, slicedLayerNorm(params, `${prefix}.ln1`, x, dim));
     const a = traced(ctx, `${prefix}.selfAttn.out`, attention(params, `${prefix}.selfAttn`, h, h, srcBias, widths, rates.attentionDropout, ctx));
     x = tf.add(x, dropout(a, p, ctx));

@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Arch, SearchSpace } from "../space/types";
 import { schema } from "../space/schema";
+import type { AttentionSpec } from "../space/attention-width";
 import { defineSpace } from "../space/validate-space";
 import { validateArch } from "../space/validate-arch";
 import { SupernetConfig, makeSupernetConfig } from "./config";
@@ -17,8 +18,15 @@ import { Supernet, WeightSharingModel, createSupernet, releaseWeights, wrapSuper
 
 const uniqueSorted = (xs: readonly number[]) => Array.from(new Set(xs)).sort((a, b) => a - b);
 
-/** The space that contains exactly `arch` (each dimension's choices are the values the arch uses). */
-export function singletonSpace(arch: Arch, qkvDim: number, name = "standalone"): SearchSpace {
+/**
+ * The space that contains exactly `arch` (each dimension's choices are the values the arch
+ * uses), with the parent's attention rule: a qkvDim (HAT), or a parent space whose headDim and
+ * homogeneous flag carry over, so the standalone model slices its attention as the parent did.
+ */
+export function singletonSpace(arch: Arch, parent: number | (AttentionSpec & Pick<SearchSpace, "homogeneous">), name = "standalone"): SearchSpace {
+  const p = typeof parent === "number" ? { qkvDim: parent } : parent;
+  // With a fixed head size, qkvDim is the arch's widest attention, which defineSpace derives.
+  const attention = p.headDim === undefined ? { qkvDim: p.qkvDim } : { headDim: p.headDim };
   const part = (p: "encoder" | "decoder") => {
     const values = arch[p] as unknown as Record<string, number | number[] | number[][]>;
     const choices: Record<string, number[]> = {};
@@ -30,12 +38,12 @@ export function singletonSpace(arch: Arch, qkvDim: number, name = "standalone"):
     return choices;
   };
   const decoder = arch.decoder === undefined ? {} : { decoder: part("decoder") };
-  return defineSpace({ name, encoder: part("encoder"), ...decoder, qkvDim } as unknown as SearchSpace);
+  return defineSpace({ name, encoder: part("encoder"), ...decoder, ...attention, ...(p.homogeneous ? { homogeneous: true } : {}) } as unknown as SearchSpace);
 }
 
 /** The config of a standalone model of `arch` with the parent's vocabulary and regularisation. */
 function standaloneConfig(parent: SupernetConfig, arch: Arch): SupernetConfig {
-  return makeSupernetConfig(singletonSpace(arch, parent.space.qkvDim), parent.vocabSize, {
+  return makeSupernetConfig(singletonSpace(arch, parent.space), parent.vocabSize, {
     dropout: parent.dropout,
     attentionDropout: parent.attentionDropout,
     activationDropout: parent.activationDropout,

@@ -4,6 +4,7 @@
  * instead of re-running the whole prefix, which is what makes greedy and beam search usable.
  */
 import * as tf from "@tensorflow/tfjs";
+import { attentionWidth } from "../space/attention-width";
 import { decoderOf } from "../space/schema";
 import type { Arch } from "../space/types";
 import { tidy } from "../util/tidy";
@@ -34,14 +35,14 @@ export function startDecoding(params: Weights, config: SupernetConfig, arch: Arc
     const crossBias: tf.Tensor4D[] = [];
     for (let l = 0; l < dec.numLayers; l++) {
       const { memory, bias } = crossMemory(enc, dec.crossLayers[l]);
-      const widths = { queryDim: dec.embedDim, keyDim: arch.encoder.embedDim, outDim: dec.embedDim, qkvDim: config.space.qkvDim, numHeads: dec.crossHeads[l] };
+      const widths = { queryDim: dec.embedDim, keyDim: arch.encoder.embedDim, outDim: dec.embedDim, qkvDim: attentionWidth(config.space, dec.crossHeads[l]), numHeads: dec.crossHeads[l] };
       cross.push(projectKeyValues(params, `dec.${l}.crossAttn`, memory, widths));
       crossBias.push(bias);
     }
     const batch = src.shape[0];
     const self = Array.from({ length: dec.numLayers }, (_, l) => {
       const heads = dec.selfHeads[l];
-      const empty = tf.zeros([batch * heads, 0, config.space.qkvDim / heads]) as tf.Tensor3D;
+      const empty = tf.zeros([batch * heads, 0, attentionWidth(config.space, heads) / heads]) as tf.Tensor3D;
       return { keys: empty, values: empty.clone() };
     });
     return { self, cross, crossBias, position: 0 };
@@ -59,8 +60,8 @@ export function decodeStep(params: Weights, config: SupernetConfig, arch: Arch, 
     const self: KeyValues[] = [];
     for (let l = 0; l < dec.numLayers; l++) {
       const prefix = `dec.${l}`;
-      const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: config.space.qkvDim, numHeads: dec.selfHeads[l] };
-      const crossWidths = { queryDim: dim, keyDim: arch.encoder.embedDim, outDim: dim, qkvDim: config.space.qkvDim, numHeads: dec.crossHeads[l] };
+      const selfWidths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: attentionWidth(config.space, dec.selfHeads[l]), numHeads: dec.selfHeads[l] };
+      const crossWidths = { queryDim: dim, keyDim: arch.encoder.embedDim, outDim: dim, qkvDim: attentionWidth(config.space, dec.crossHeads[l]), numHeads: dec.crossHeads[l] };
       const h = slicedLayerNorm(params, `${prefix}.ln1`, x, dim);
       const fresh = projectKeyValues(params, `${prefix}.selfAttn`, h, selfWidths);
       const kv = { keys: tf.concat([cache.self[l].keys, fresh.keys], 1) as tf.Tensor3D, values: tf.concat([cache.self[l].values, fresh.values], 1) as tf.Tensor3D };

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../util/rng";
+import { AttentionSpec, attentionWidth } from "../space/attention-width";
 import { largestArch } from "../space/named-archs";
 import type { Arch, DecoderArch } from "../space/types";
 import type { SupernetConfig } from "./config";
@@ -19,9 +20,10 @@ export type Weights = Readonly<Record<string, tf.Tensor>>;
 /**
  * Shapes of the weights an encoder-decoder of `arch`'s sizes has, by name (one definition for
  * supernet and subnet). An encoder-only (BERT) arch has the encoder's weights and the table alone:
- * its masked-LM head is the tied embedding, as the decoder's output projection is.
+ * its masked-LM head is the tied embedding, as the decoder's output projection is. q/k/v widths
+ * follow `attentionWidth`: the space's qkvDim, or heads × headDim per attention.
  */
-export function archWeightShapes(vocabSize: number, qkvDim: number, arch: Arch): Record<string, number[]> {
+export function archWeightShapes(vocabSize: number, space: AttentionSpec, arch: Arch): Record<string, number[]> {
   const dE = arch.encoder.embedDim;
   const dD = arch.decoder?.embedDim ?? 0;
   const shapes: Record<string, number[]> = { embed: [vocabSize, Math.max(dE, dD)] };
@@ -33,7 +35,8 @@ export function archWeightShapes(vocabSize: number, qkvDim: number, arch: Arch):
     shapes[`${name}.g`] = [dim];
     shapes[`${name}.b`] = [dim];
   };
-  const attention = (name: string, qIn: number, kvIn: number, outDim: number) => {
+  const attention = (name: string, qIn: number, kvIn: number, outDim: number, heads: number) => {
+    const qkvDim = attentionWidth(space, heads);
     linear(`${name}.q`, qIn, qkvDim);
     linear(`${name}.k`, kvIn, qkvDim);
     linear(`${name}.v`, kvIn, qkvDim);
@@ -41,7 +44,7 @@ export function archWeightShapes(vocabSize: number, qkvDim: number, arch: Arch):
   };
   for (let l = 0; l < arch.encoder.numLayers; l++) {
     norm(`enc.${l}.ln1`, dE);
-    attention(`enc.${l}.selfAttn`, dE, dE, dE);
+    attention(`enc.${l}.selfAttn`, dE, dE, dE, arch.encoder.numHeads[l]);
     norm(`enc.${l}.ln2`, dE);
     linear(`enc.${l}.fc1`, dE, arch.encoder.ffnDim[l]);
     linear(`enc.${l}.fc2`, arch.encoder.ffnDim[l], dE);
@@ -50,9 +53,9 @@ export function archWeightShapes(vocabSize: number, qkvDim: number, arch: Arch):
   const decLayers = arch.decoder?.numLayers ?? 0;
   for (let l = 0; l < decLayers; l++) {
     norm(`dec.${l}.ln1`, dD);
-    attention(`dec.${l}.selfAttn`, dD, dD, dD);
+    attention(`dec.${l}.selfAttn`, dD, dD, dD, (arch.decoder as DecoderArch).selfHeads[l]);
     norm(`dec.${l}.ln2`, dD);
-    attention(`dec.${l}.crossAttn`, dD, dE, dD);
+    attention(`dec.${l}.crossAttn`, dD, dE, dD, (arch.decoder as DecoderArch).crossHeads[l]);
     norm(`dec.${l}.ln3`, dD);
     linear(`dec.${l}.fc1`, dD, (arch.decoder as DecoderArch).ffnDim[l]);
     linear(`dec.${l}.fc2`, (arch.decoder as DecoderArch).ffnDim[l], dD);
@@ -77,7 +80,7 @@ export function archWeightShapes(vocabSize: number, qkvDim: number, arch: Arch):
 
 /** Shapes of every shared weight, by name: those of the space's largest arch (derived, never kept by hand). */
 export function paramShapes(config: SupernetConfig): Record<string, number[]> {
-  return archWeightShapes(config.vocabSize, config.space.qkvDim, largestArch(config.space));
+  return archWeightShapes(config.vocabSize, config.space, largestArch(config.space));
 }
 
 function initValues(name: string, shape: number[], rng: Rng, shapes: Record<string, number[]>): Float32Array {

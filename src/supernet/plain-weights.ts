@@ -16,7 +16,7 @@ import { releaseWeights } from "./supernet";
 
 /** Names and exact shapes of the plain weights `arch` reads (each a leading block of the model's weight of that name). */
 export function subnetShapes(config: SupernetConfig, arch: Arch): Record<string, number[]> {
-  return archWeightShapes(config.vocabSize, config.space.qkvDim, arch);
+  return archWeightShapes(config.vocabSize, config.space, arch);
 }
 
 /** `model.weightsFor(arch, rng)` after checking the model can serve `operation` for `arch`; free with `releaseWeights`. */

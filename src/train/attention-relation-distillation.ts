@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { addMany } from "../ops/add-many";
+import { AttentionSpec, attentionWidth } from "../space/attention-width";
 import type { Arch } from "../space/types";
 import type { BatchTensors } from "../supernet/forward";
 import { slicedLinear } from "../supernet/layers";
@@ -39,12 +40,13 @@ export interface LastLayerQkv {
   readonly v: tf.Tensor3D;
 }
 
-/** q, k, v of the last encoder layer of `arch` from the traced input of its self-attention. */
-export function lastLayerQkv(weights: Weights, arch: Arch, qkvDim: number, trace: Map<string, tf.Tensor>): LastLayerQkv {
+/** q, k, v of the last encoder layer of `arch` (width `attentionWidth` of the space) from the traced input of its self-attention. */
+export function lastLayerQkv(weights: Weights, arch: Arch, space: AttentionSpec, trace: Map<string, tf.Tensor>): LastLayerQkv {
   const prefix = `enc.${arch.encoder.numLayers - 1}.selfAttn`;
   const input = trace.get(`${prefix}.in`);
   if (!input) throw new Error(`lastLayerQkv: the trace has no "${prefix}.in" (run the forward pass with a trace map)`);
   const d = arch.encoder.embedDim;
+  const qkvDim = attentionWidth(space, arch.encoder.numHeads[arch.encoder.numLayers - 1]);
   const project = (m: "q" | "k" | "v") => slicedLinear(weights, `${prefix}.${m}`, input, d, qkvDim) as tf.Tensor3D;
   return { q: project("q"), k: project("k"), v: project("v") };
 }
@@ -91,7 +93,7 @@ export function attentionRelationDistillation(teacher: WeightSharingModel, teach
         target = tf.tidy(() => {
           const trace = new Map<string, tf.Tensor>();
           teacher.forward(weights, teacherArch, batch, null, trace);
-          const qkv = lastLayerQkv(weights, teacherArch, teacher.config.space.qkvDim, trace);
+          const qkv = lastLayerQkv(weights, teacherArch, teacher.config.space, trace);
           return { q: tf.keep(qkv.q), k: tf.keep(qkv.k), v: tf.keep(qkv.v) };
         });
       } finally {
@@ -100,7 +102,7 @@ export function attentionRelationDistillation(teacher: WeightSharingModel, teach
     },
     extraLoss(model, arch, batch, trace) {
       if (!target || o.weight === 0) return null;
-      const student = lastLayerQkv(model.params, arch, model.config.space.qkvDim, trace);
+      const student = lastLayerQkv(model.params, arch, model.config.space, trace);
       return tf.mul(relationDistillationLoss(student, target, batch.srcMask, heads), o.weight) as tf.Scalar;
     },
     release() {

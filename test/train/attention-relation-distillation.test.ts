@@ -30,7 +30,7 @@ function relationLoss(student: WeightSharingModel, studentArch: Arch, teacher: W
     student.logits(studentArch, t, null, ts);
     teacher.logits(teacherArch, t, null, tt);
     const heads = teacherArch.encoder.numHeads[teacherArch.encoder.numLayers - 1];
-    return relationDistillationLoss(lastLayerQkv(student.params, studentArch, space.qkvDim, ts), lastLayerQkv(teacher.params, teacherArch, space.qkvDim, tt), t.srcMask, heads).dataSync()[0];
+    return relationDistillationLoss(lastLayerQkv(student.params, studentArch, space, ts), lastLayerQkv(teacher.params, teacherArch, space, tt), t.srcMask, heads).dataSync()[0];
   });
 }
 
