@@ -53,6 +53,8 @@ export interface MethodOptions {
   readonly data: TrainingData;
   /** Label smoothing of the training loss (default the trainer's 0.1; masked LM: 0). */
   readonly labelSmoothing?: number;
+  /** Data set the tokenizer belongs to, recorded in a checkpoint (default "bible-en-es"; BERT: "brown"). */
+  readonly dataset?: string;
   /** Options of the Mixture-of-Supernets (`mos-sandwich`), default `createMos`'s. */
   readonly mos?: Partial<MosOptions>;
   /** Budget in subnet training passes (equal compute); the method's updates follow from it. */
@@ -123,7 +125,7 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
 
   if (options.checkpoint && !hook && (snapshotStep === null || snapshotStep === updates)) {
     const t0 = Date.now();
-    const studied = await restoreOrTrain(options.checkpoint, create, options.data, { updates, schedule, seed: options.seed, labelSmoothing: options.labelSmoothing, sampler, label: method, showProgress: options.showProgress });
+    const studied = await restoreOrTrain(options.checkpoint, create, options.data, { updates, schedule, seed: options.seed, labelSmoothing: options.labelSmoothing, sampler, label: method, dataset: options.dataset, showProgress: options.showProgress });
     const restored = studied.source.startsWith("restored");
     const snapshot = options.snapshot ? { step: updates, rows: await inheritedLosses(studied.model, options.snapshot.archs, options.data.validBatches) } : undefined;
     return {

@@ -14,7 +14,7 @@ import { NotebookResultsFile, estimateViolations, isEstimate, resultsFormat } fr
 import { loadPublished } from "../../src/report/published";
 import { autoDistilRows, nasBertRows } from "../../src/report/bert-comparison";
 import { datasets } from "../../src/data/registry";
-import { describeTask, downstreamTask } from "../../src/data/bert/index";
+import { describeTask, downstreamTask, fixedSubset, majorityBaseline } from "../../src/data/bert/index";
 import { groundTruthSpec } from "../../src/estimator/ground-truth-spec";
 import type { PresetName } from "../../src/config/preset";
 import { checkGroundTruth } from "./estimator-invariants";
@@ -387,6 +387,19 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     const trend = entry<Record<string, { n: number }>>(r, "sizeTrend");
     for (const k of ["plain", "mos"]) assert.ok(isEstimate(trend[k]) && trend[k].n === scored.length, `sizeTrend.${k} is over the scored subnets`);
     for (const c of entry<{ model: string; absDifference: number }[]>(r, "collapse")) assert.ok(c.absDifference < 1e-4, `${c.model}: extraction/collapse changes the loss by ${c.absDifference}`);
+    const gt = entry<{ spec: string; subnets: number; seeds: number[] }>(r, "groundTruth");
+    const spec = groundTruthSpec(r.preset as PresetName, "masked-lm");
+    assert.equal(gt.spec, spec.name);
+    assert.equal(gt.subnets, spec.archs.length, "every subnet of the BERT design has a standalone result");
+    assert.deepEqual(gt.seeds, spec.seeds);
+    const ranked = tableRows(r, "table.rankCorrelation", ["method", "updates", "trainPasses", "kendall", "kendallWidth", "spearman"]);
+    assert.deepEqual(ranked.map((m) => m.method), ["uniform", "magic-t", "sandwich", "mos-sandwich"]);
+    assert.equal(new Set(ranked.map((m) => m.trainPasses)).size, 1, `equal compute: ${ranked.map((m) => `${m.method} ${m.trainPasses}`).join(", ")}`);
+    for (const m of ranked) {
+      const k = m.kendall as { estimate: number; ci: [number, number]; n: number };
+      assert.equal(k.n, gt.subnets, `${m.method}: ranked over the whole ground truth`);
+      assert.ok(Math.abs((m.kendallWidth as number) - (k.ci[1] - k.ci[0])) < 1e-12, `${m.method}: the width shown is the interval's`);
+    }
     const bands = tableRows(r, "table.observation1", ["operator", "differing", "pairs", "meanCosine", "lo95", "hi95"]);
     for (const b of bands) assert.ok((b.lo95 as number) <= (b.meanCosine as number) + 1e-12 && (b.meanCosine as number) <= (b.hi95 as number) + 1e-12, `${b.operator} k=${b.differing}: interval contains the mean`);
   },
@@ -413,17 +426,19 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     assert.equal(published.length, nasBertRows().length + autoDistilRows().length, "every NAS-BERT Table 2 and AutoDistil Table 3 row is shown");
     for (const p of published) assert.match(String(p.source), /data\/published\/\S+\.csv row \d+$/, `${p.model}: its source names file and row`);
     const further = tableRows(r, "table.downstream", ["task", "labels", "train", "test", "majority", "start", "accuracy", "lo95", "hi95", "seeds"]);
-    const tasks = entry<{ tasks: string[] }>(r, "downstream").tasks;
+    const { tasks, testLimit, testSubsetSeed } = entry<{ tasks: string[]; testLimit: number | null; testSubsetSeed: number }>(r, "downstream");
     assert.equal(further.length, 2 * tasks.length, "each further task from scratch and extracted");
     for (const name of tasks) {
       const rows = further.filter((f) => f.task === name);
       assert.deepEqual(rows.map((x) => String(x.start).split(" ")[0]).sort(), ["extracted", "from"], `${name}: from scratch and extracted`);
-      const d = describeTask(downstreamTask(name, 1) as Parameters<typeof describeTask>[0]);
+      const task = downstreamTask(name, 1) as Parameters<typeof describeTask>[0];
+      const testSet = fixedSubset(task.splits.test, testLimit, testSubsetSeed);
+      const majority = majorityBaseline(task.splits.train.map((e) => e.label), testSet.map((e) => e.label), task.labelNames);
       for (const x of rows) {
         const where = `table.downstream ${name} ${x.start}`;
-        assert.equal(x.test, d.sizes.test, `${where}: evaluated on the whole test split`);
-        assert.equal(x.labels, d.labelNames.length, `${where}: labels`);
-        assert.ok(close(x.majority, d.majorityBaseline.accuracy), `${where}: the majority baseline is the task's`);
+        assert.equal(x.test, testSet.length, `${where}: evaluated on the test split, or its fixed subset of ${testLimit}`);
+        assert.equal(x.labels, task.labelNames.length, `${where}: labels`);
+        assert.ok(close(x.majority, majority.accuracy), `${where}: the majority baseline is scored on the same test examples`);
         assert.equal(x.seeds, settings.seeds.length, `${where}: one run per seed`);
         assert.ok((x.lo95 as number) >= 0 && (x.hi95 as number) <= 1 && (x.lo95 as number) <= (x.accuracy as number) && (x.accuracy as number) <= (x.hi95 as number), `${where}: an accuracy interval within [0, 1] containing its mean`);
       }

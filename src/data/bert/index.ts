@@ -8,7 +8,7 @@ export type { MaskedLmBatch, MaskedLmBatchOptions } from "./masked-lm-batches";
 export { maskedLmBatches } from "./masked-lm-batches";
 export { maskedLmLoss } from "./masked-lm-loss";
 export type { SentenceExample, SentencePairExample, TaskSource, TextTask, MajorityBaseline, TaskDescription } from "./text-task";
-export { classCounts, majorityBaseline, describeTask } from "./text-task";
+export { classCounts, majorityBaseline, describeTask, fixedSubset } from "./text-task";
 export { sentimentSources, sentimentLabelNames, sentimentTask, crossDomainSentimentTask } from "./sentiment-tasks";
 export { loadBrownDocuments, brownGenres } from "./brown-documents";
 export type { BrownTaskOptions } from "./brown-tasks";

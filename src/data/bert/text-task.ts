@@ -6,6 +6,7 @@
  * label, scored on the test split.
  */
 import type { Split } from "../load";
+import { Rng } from "../../util/rng";
 
 /** A labelled sentence. */
 export interface SentenceExample {
@@ -104,4 +105,16 @@ export function describeTask<E extends { readonly label: number }>(task: TextTas
     classCounts: { train: classCounts(labelsOf("train"), n), valid: classCounts(labelsOf("valid"), n), test: classCounts(labelsOf("test"), n) },
     majorityBaseline: majorityBaseline(labelsOf("train"), labelsOf("test"), task.labelNames),
   };
+}
+
+/**
+ * At most `limit` examples drawn without replacement with `seed`, in their original order (all of
+ * them, as given, when limit is null or not below their number): a fixed evaluation subset that
+ * keeps a large test split's cost in check while every run scores the same examples.
+ */
+export function fixedSubset<E>(examples: readonly E[], limit: number | null, seed: number): readonly E[] {
+  if (limit !== null && !(Number.isInteger(limit) && limit >= 1)) throw new Error(`fixedSubset: limit must be a positive integer or null, got ${limit}`);
+  if (limit === null || limit >= examples.length) return examples;
+  const chosen = new Rng(seed).shuffle(Array.from(examples.keys())).slice(0, limit).sort((a, b) => a - b);
+  return chosen.map((i) => examples[i]);
 }

@@ -5,7 +5,7 @@ import type { Split } from "../../../src/data/load";
 import { readSentimentSentences } from "../../../src/data/prepare/sentiment";
 import {
   brownGenreTask, brownNextSentenceTask, crossDomainSentimentTask, describeTask, loadBrownDocuments, majorityBaseline,
-  nextSentencePairs, sentimentSources, sentimentTask, downstreamTask, downstreamTaskNames,
+  nextSentencePairs, sentimentSources, sentimentTask, downstreamTask, downstreamTaskNames, fixedSubset,
 } from "../../../src/data/bert/index";
 import { bertPresets } from "../../../src/config/bert-presets";
 
@@ -112,4 +112,18 @@ test("downstream tasks by name: each builds the task of that name, a seed fixes 
   for (const [preset, p] of Object.entries(bertPresets)) {
     for (const t of p.downstreamTasks) assert.ok(downstreamTaskNames.includes(t), `preset ${preset}: downstream task "${t}" is not one of ${downstreamTaskNames.join(", ")}`);
   }
+});
+
+test("fixedSubset draws a fixed subset in the original order, all of a small set, and rejects a bad limit", () => {
+  const xs = Array.from({ length: 50 }, (_, i) => i * 10);
+  const a = fixedSubset(xs, 7, 3);
+  assert.equal(a.length, 7);
+  assert.deepEqual(a, [...a].sort((x, y) => x - y), "original order");
+  assert.equal(new Set(a).size, 7);
+  assert.ok(a.every((x) => xs.includes(x)));
+  assert.deepEqual(fixedSubset(xs, 7, 3), a, "the seed fixes it");
+  assert.notDeepEqual(fixedSubset(xs, 7, 4), a);
+  assert.equal(fixedSubset(xs, 50, 3), xs);
+  assert.equal(fixedSubset(xs, null, 3), xs);
+  assert.throws(() => fixedSubset(xs, 0, 1), /limit must be a positive integer or null, got 0/);
 });
