@@ -18,6 +18,6 @@ export { encodeSentences, encodeExamples } from "./encode-examples";
 export type { ClassificationBatch } from "./collate-classification";
 export { collateClassification } from "./collate-classification";
 export type { MaskedLmData, MaskedLmDataOptions } from "./masked-lm-data";
-export { asTrainingBatch, loadMaskedLmData, packSentences } from "./masked-lm-data";
+export { asTrainingBatch, loadMaskedLmData, packSentences, unigramBaselineLoss } from "./masked-lm-data";
 export type { DownstreamTask } from "./downstream-tasks";
 export { downstreamTaskNames, downstreamTask } from "./downstream-tasks";

@@ -16,7 +16,7 @@ import { loadBrownSentences, loadTokenizer } from "../load";
 import type { Split } from "../load";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 import { Rng } from "../../util/rng";
-import { BertVocab, bertVocab } from "./bert-vocab";
+import { BertVocab, bertVocab, isSpecialId } from "./bert-vocab";
 import { IGNORE_LABEL, MaskingOptions } from "./mask-tokens";
 import { MaskedLmBatch, maskedLmBatches } from "./masked-lm-batches";
 
@@ -112,4 +112,28 @@ export function loadMaskedLmData(options: MaskedLmDataOptions): MaskedLmData {
     validBatches,
     batchesForEpoch: (epoch) => batches(train, seed * 1_000_003 + 17 * (epoch + 1)),
   };
+}
+
+/**
+ * The masked-LM loss of a model that knows only token frequencies: the cross entropy of the
+ * validation batches' masked targets under the training sequences' unigram distribution
+ * (add-one smoothed over the vocabulary, specials excluded). A subnet near it has learned little
+ * beyond which tokens are common, so differences between such subnets carry no ranking signal.
+ */
+export function unigramBaselineLoss(data: Pick<MaskedLmData, "train" | "validBatches" | "vocab">): number {
+  const counts = new Float64Array(data.vocab.vocabSize);
+  let total = 0;
+  for (const seq of data.train) for (const id of seq) if (!isSpecialId(data.vocab, id)) { counts[id]++; total++; }
+  const regular = Array.from(counts.keys()).filter((id) => !isSpecialId(data.vocab, id)).length;
+  let nll = 0;
+  let n = 0;
+  for (const b of data.validBatches) {
+    b.tgtMask.forEach((m, i) => {
+      if (m === 0) return;
+      nll -= Math.log((counts[b.tgtOut[i]] + 1) / (total + regular));
+      n++;
+    });
+  }
+  if (n === 0) throw new Error("unigramBaselineLoss: the validation batches hold no masked positions");
+  return nll / n;
 }

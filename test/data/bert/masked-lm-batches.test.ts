@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../src/util/rng";
-import { IGNORE_LABEL, bertInput, bertVocab, isSpecialId, maskedLmBatches } from "../../../src/data/bert/index";
+import { IGNORE_LABEL, bertInput, bertVocab, isSpecialId, maskedLmBatches, unigramBaselineLoss } from "../../../src/data/bert/index";
+import type { TranslationBatch } from "../../../src/data/batching";
 
 const vocab = bertVocab({ vocabSize: 500, specials: [] });
 
@@ -51,4 +52,17 @@ test("a sequence over the budget, or a bad budget, fails with the numbers", () =
   assert.throws(() => maskedLmBatches(seqs, { maxTokens: 4, vocab, rng: new Rng(1) }), /sequences\[0\] has length 5 > maxTokens 4/);
   assert.throws(() => maskedLmBatches(seqs, { maxTokens: 0, vocab, rng: new Rng(1) }), /maxTokens must be a positive integer, got 0/);
   assert.throws(() => maskedLmBatches([[1, 501, 2]], { maxTokens: 8, vocab, rng: new Rng(1) }), /sequences\[0\]\[1\] must be an integer in \[0, 500\], got 501/);
+});
+
+test("the unigram baseline is the cross entropy of the masked targets under add-one training frequencies, specials left out", () => {
+  const special = [vocab.clsId, vocab.sepId].filter((id) => isSpecialId(vocab, id));
+  const regular = Array.from({ length: vocab.vocabSize }, (_, id) => id).filter((id) => !isSpecialId(vocab, id)).length;
+  const [a, b] = Array.from({ length: vocab.vocabSize }, (_, id) => id).filter((id) => !isSpecialId(vocab, id));
+  const train = [Int32Array.from([vocab.clsId, a, a, a, b, vocab.sepId])];
+  // Positions 1 and 2 masked (targets a and b), position 0 not: it must not count.
+  const batch = { tgtOut: Int32Array.from([b, a, b]), tgtMask: Float32Array.from([0, 1, 1]) } as unknown as TranslationBatch;
+  const expected = -(Math.log((3 + 1) / (4 + regular)) + Math.log((1 + 1) / (4 + regular))) / 2;
+  assert.ok(special.length === 2);
+  assert.ok(Math.abs(unigramBaselineLoss({ vocab, train, validBatches: [batch] }) - expected) < 1e-12);
+  assert.throws(() => unigramBaselineLoss({ vocab, train, validBatches: [{ ...batch, tgtMask: new Float32Array(3) } as TranslationBatch] }), /no masked positions/);
 });
