@@ -25,6 +25,13 @@ export interface BertPreset {
   readonly supernetUpdates: number;
   /** Subnets scored with inherited weights (masked-LM loss against parameters). */
   readonly scoredSubnets: number;
+  /**
+   * MoS-BERT's space (SuperShaper: a hidden size per layer between bottlenecks) for notebook 07's
+   * plain-vs-MoS comparison there: the space, sandwich updates of each supernet, subnets scored.
+   */
+  readonly shaperSpace: BertSpaceName;
+  readonly shaperUpdates: number;
+  readonly shaperSubnets: number;
   /** Anchors of the gradient-similarity probe. */
   readonly probeAnchors: number;
   readonly lr: number;
@@ -58,9 +65,9 @@ export interface BertPreset {
 
 /** The BERT presets (frozen). */
 export const bertPresets: Readonly<Record<PresetName, BertPreset>> = Object.freeze({
-  tiny: { space: "bert-tiny", vocabSize: 2000, maxLen: 64, maxTokens: 1024, trainSequences: 400, validSequences: 24, supernetUpdates: 40, scoredSubnets: 8, probeAnchors: 2, lr: 3e-3, warmupUpdates: 5, searchBands: [5, 60], searchPopulation: 10, searchIterations: 3, fineTuneUpdates: 60, fineTuneBatch: 32, fineTuneLr: 2e-3, fineTuneSeeds: [1, 2], downstreamTasks: ["sentiment-cross-domain-yelp", "brown-genre", "brown-next-sentence"], downstreamTestLimit: 1000, groundTruthSubnets: 12, groundTruthSeeds: [1, 2], groundTruthUpdates: 30 },
-  small: { space: "bert-small", vocabSize: 2000, maxLen: 128, maxTokens: 1024, trainSequences: null, validSequences: 64, supernetUpdates: 60, scoredSubnets: 24, probeAnchors: 4, lr: 1e-3, warmupUpdates: 15, searchBands: [10, 60], searchPopulation: 16, searchIterations: 4, fineTuneUpdates: 64, fineTuneBatch: 16, fineTuneLr: 1e-3, fineTuneSeeds: [1, 2, 3], downstreamTasks: ["sentiment-cross-domain-yelp", "brown-genre"], downstreamTestLimit: 1000, groundTruthSubnets: 24, groundTruthSeeds: [1, 2], groundTruthUpdates: 200 },
-  paper: { space: "autodistil-small", vocabSize: 2000, maxLen: 128, maxTokens: 4096, trainSequences: null, validSequences: null, supernetUpdates: 20000, scoredSubnets: 48, probeAnchors: 16, lr: 5e-4, warmupUpdates: 1000, searchBands: [5, 10, 30, 60], searchPopulation: 125, searchIterations: 30, fineTuneUpdates: 3000, fineTuneBatch: 32, fineTuneLr: 5e-5, fineTuneSeeds: [1, 2, 3, 4, 5], downstreamTasks: ["sentiment-cross-domain-amazon", "sentiment-cross-domain-imdb", "sentiment-cross-domain-yelp", "brown-genre", "brown-next-sentence"], downstreamTestLimit: null, groundTruthSubnets: 48, groundTruthSeeds: [1, 2], groundTruthUpdates: 20000 },
+  tiny: { space: "bert-tiny", vocabSize: 2000, maxLen: 64, maxTokens: 1024, trainSequences: 400, validSequences: 24, supernetUpdates: 40, scoredSubnets: 8, shaperSpace: "shaper-tiny", shaperUpdates: 30, shaperSubnets: 8, probeAnchors: 2, lr: 3e-3, warmupUpdates: 5, searchBands: [5, 60], searchPopulation: 10, searchIterations: 3, fineTuneUpdates: 60, fineTuneBatch: 32, fineTuneLr: 2e-3, fineTuneSeeds: [1, 2], downstreamTasks: ["sentiment-cross-domain-yelp", "brown-genre", "brown-next-sentence"], downstreamTestLimit: 1000, groundTruthSubnets: 12, groundTruthSeeds: [1, 2], groundTruthUpdates: 30 },
+  small: { space: "bert-small", vocabSize: 2000, maxLen: 128, maxTokens: 1024, trainSequences: null, validSequences: 64, supernetUpdates: 60, scoredSubnets: 24, shaperSpace: "shaper-small", shaperUpdates: 40, shaperSubnets: 16, probeAnchors: 4, lr: 1e-3, warmupUpdates: 15, searchBands: [10, 60], searchPopulation: 16, searchIterations: 4, fineTuneUpdates: 64, fineTuneBatch: 16, fineTuneLr: 1e-3, fineTuneSeeds: [1, 2, 3], downstreamTasks: ["sentiment-cross-domain-yelp", "brown-genre"], downstreamTestLimit: 1000, groundTruthSubnets: 24, groundTruthSeeds: [1, 2], groundTruthUpdates: 200 },
+  paper: { space: "autodistil-small", vocabSize: 2000, maxLen: 128, maxTokens: 4096, trainSequences: null, validSequences: null, supernetUpdates: 20000, scoredSubnets: 48, shaperSpace: "mos-bert", shaperUpdates: 20000, shaperSubnets: 48, probeAnchors: 16, lr: 5e-4, warmupUpdates: 1000, searchBands: [5, 10, 30, 60], searchPopulation: 125, searchIterations: 30, fineTuneUpdates: 3000, fineTuneBatch: 32, fineTuneLr: 5e-5, fineTuneSeeds: [1, 2, 3, 4, 5], downstreamTasks: ["sentiment-cross-domain-amazon", "sentiment-cross-domain-imdb", "sentiment-cross-domain-yelp", "brown-genre", "brown-next-sentence"], downstreamTestLimit: null, groundTruthSubnets: 48, groundTruthSeeds: [1, 2], groundTruthUpdates: 20000 },
 });
 
 /** BERT's masked LM is plain cross entropy over the masked positions (Devlin et al., 2019): no label smoothing. */

@@ -12,7 +12,7 @@ export interface OperatorInfo {
   readonly name: string;
   readonly part: "encoder" | "decoder";
   readonly layer: number | null;
-  readonly kind: "embedding" | "selfAttn" | "crossAttn" | "ffn";
+  readonly kind: "embedding" | "bottleneck" | "selfAttn" | "crossAttn" | "ffn";
   /** Shared weights the operator owns. */
   readonly weights: readonly string[];
   /** Trace names of its input and output (null for embeddings). */
@@ -21,6 +21,7 @@ export interface OperatorInfo {
 }
 
 const attnWeights = (prefix: string) => ["q", "k", "v", "o"].flatMap((p) => [`${prefix}.${p}.w`, `${prefix}.${p}.b`]);
+const bottleneckWeights = (prefix: string) => ["inBottleneck", "outBottleneck"].flatMap((p) => [`${prefix}.${p}.w`, `${prefix}.${p}.b`]);
 const ffnWeights = (prefix: string) => [`${prefix}.fc1.w`, `${prefix}.fc1.b`, `${prefix}.fc2.w`, `${prefix}.fc2.b`];
 
 /** Plain weights of a layer's FFN: the dense FFN (expert 0) and, in a mixture-of-experts part, experts 1.. and the token router. */
@@ -35,11 +36,11 @@ export function operatorCatalog(space: SearchSpace): OperatorInfo[] {
   const parts = spaceParts(space);
   const ops: OperatorInfo[] = parts.map((part) => ({ name: `${part}.embedding`, part, layer: null, kind: "embedding" as const, weights: ["embed"], input: null, output: null }));
   for (const part of parts) {
-    const kinds = layerOperatorOrder.filter((op) => spaceDimensions(space, part).some((d) => d.scope !== "part" && d.operator === op)) as ("selfAttn" | "crossAttn" | "ffn")[];
+    const kinds = layerOperatorOrder.filter((op) => spaceDimensions(space, part).some((d) => d.scope !== "part" && d.operator === op)) as ("bottleneck" | "selfAttn" | "crossAttn" | "ffn")[];
     for (let l = 0; l < maxChoice(space, part, "numLayers"); l++) {
       const p = `${part === "encoder" ? "enc" : "dec"}.${l}`;
       for (const kind of kinds) {
-        const weights = kind === "ffn" ? ffnOperatorWeights(space, part, p) : attnWeights(`${p}.${kind}`);
+        const weights = kind === "ffn" ? ffnOperatorWeights(space, part, p) : kind === "bottleneck" ? bottleneckWeights(p) : attnWeights(`${p}.${kind}`);
         const io = kind === "ffn" ? `${p}.ffn` : `${p}.${kind}`;
         ops.push({ name: `${part}.layer[${l}].${kind}`, part, layer: l, kind, weights, input: `${io}.in`, output: `${io}.out` });
       }

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { mixExperts, sliceBlock, sliceVector } from "../ops/index";
+import { encoderLayerWidth } from "../space/schema";
 import type { Arch, ArchPart, SearchSpace } from "../space/types";
 import type { Weights } from "../supernet/params";
 import type { MosOptions } from "./config";
@@ -16,14 +17,15 @@ import { LayerRouting, routeLayer, routerFeatures } from "./router";
 /** An FFN layer an arch uses, with its widths: fc1 is (embedDim -> ffnDim), fc2 (ffnDim -> embedDim). */
 export interface ActiveFfnLayer {
   readonly layer: string;
+  /** The width the FFN reads and writes: the part's embedDim, or a SuperShaper layer's layerHiddenDim. */
   readonly embedDim: number;
   readonly ffnDim: number;
 }
 
 /** The FFN layers an arch uses, e.g. enc.0, enc.1, dec.0, with their widths. */
 export function activeFfnLayers(arch: Arch): ActiveFfnLayer[] {
-  const part = (prefix: string, p: ArchPart | undefined) => (p ? p.ffnDim.slice(0, p.numLayers).map((ffnDim, l) => ({ layer: `${prefix}.${l}`, embedDim: p.embedDim, ffnDim })) : []);
-  return [...part("enc", arch.encoder), ...part("dec", arch.decoder)];
+  const part = (prefix: string, p: ArchPart | undefined, width: (l: number) => number) => (p ? p.ffnDim.slice(0, p.numLayers).map((ffnDim, l) => ({ layer: `${prefix}.${l}`, embedDim: width(l), ffnDim })) : []);
+  return [...part("enc", arch.encoder, (l) => encoderLayerWidth(arch, l)), ...part("dec", arch.decoder, () => arch.decoder?.embedDim ?? 0)];
 }
 
 /** (rows, cols) of fc1/fc2 in a layer of these widths. */

@@ -46,6 +46,33 @@ const autodistilSmall = autodistil("autodistil-small", [9, 10, 11, 12], [256, 28
 /** AutoDistil Base: layers 9..12, hidden 544..640, MLP ratio 2.5..4, heads 9..12. */
 const autodistilBase = autodistil("autodistil-base", [9, 10, 11, 12], [544, 576, 608, 640], [2.5, 3, 3.5, 4], [9, 10, 11, 12]);
 
+/**
+ * MoS-BERT's space (Jawahar et al., 2023; UBC-NLP/MoS, mos-bert, built on SuperShaper, Ganesan et
+ * al., 2021): 12 layers with a 768-wide stream, 12 heads and FFN 3072 fixed, and each layer's
+ * own width between its bottlenecks from 7 values (`Sampler.get_choices`; evo_ours.py searches
+ * "sample_hidden_size" alone): 7^12 subnets.
+ */
+const mosBert = defineSpace({
+  name: "mos-bert",
+  encoder: { embedDim: [768], numLayers: [12], ffnDim: [3072], numHeads: [12], layerHiddenDim: [120, 240, 360, 480, 540, 600, 768] },
+}) as EncoderOnlySpace;
+
+/**
+ * MoS-BERT's space at CPU scale: a 256-wide stream (768 / 3), 4 layers, 4 heads, FFN 512, and
+ * the authors' 7 widths divided by 3 (40..256), so the smallest layer keeps the same fraction
+ * of the stream (0.16) as theirs; 7^4 = 2,401 subnets.
+ */
+const shaperSmall = defineSpace({
+  name: "shaper-small",
+  encoder: { embedDim: [256], numLayers: [4], ffnDim: [512], numHeads: [4], layerHiddenDim: [40, 80, 120, 160, 180, 200, 256] },
+}) as EncoderOnlySpace;
+
+/** MoS-BERT's space at CI scale: a 64-wide stream, 2 layers, 2 heads, FFN 128, widths 16..64 (16 subnets). */
+const shaperTiny = defineSpace({
+  name: "shaper-tiny",
+  encoder: { embedDim: [64], numLayers: [2], ffnDim: [128], numHeads: [2], layerHiddenDim: [16, 32, 48, 64] },
+}) as EncoderOnlySpace;
+
 /** The BERT spaces by name (frozen). */
 export const bertSpaces = Object.freeze({
   "bert-tiny": bertTiny,
@@ -53,6 +80,9 @@ export const bertSpaces = Object.freeze({
   "autodistil-tiny": autodistilTiny,
   "autodistil-small": autodistilSmall,
   "autodistil-base": autodistilBase,
+  "shaper-tiny": shaperTiny,
+  "shaper-small": shaperSmall,
+  "mos-bert": mosBert,
 });
 
 /** A BERT space name. */

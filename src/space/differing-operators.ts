@@ -5,7 +5,9 @@
  * configures. The operators of a HAT-style encoder-decoder are `encoder.embedding`,
  * `decoder.embedding`, and per layer i `encoder.layer[i].selfAttn`, `encoder.layer[i].ffn`,
  * `decoder.layer[i].selfAttn`, `decoder.layer[i].crossAttn` and `decoder.layer[i].ffn` (an
- * AutoMoE layer's experts, their widths and its top-k all belong to its ffn).
+ * AutoMoE layer's experts, their widths and its top-k all belong to its ffn). A SuperShaper
+ * layer (MoS-BERT's space) also has `encoder.layer[i].bottleneck`, set by its layerHiddenDim: like
+ * embedDim, that one gene resizes the layer's attention and FFN too, and counts once.
  * An operator differs when its OWN setting differs. A change of embedDim also changes the input
  * width of every layer of that part, but it is one gene and counts once (as the embedding), so
  * the count follows the number of changed choices. A layer present in one arch only counts all
@@ -16,7 +18,7 @@ import { Dimension, OperatorKind, dimensionValue, parts, schema } from "./schema
 import type { Arch } from "./types";
 
 /** The operators of a layer, in the order a layer runs them. */
-export const layerOperatorOrder: readonly OperatorKind[] = Object.freeze(["selfAttn", "crossAttn", "ffn"]);
+export const layerOperatorOrder: readonly OperatorKind[] = Object.freeze(["bottleneck", "selfAttn", "crossAttn", "ffn"]);
 
 const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
 

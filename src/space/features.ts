@@ -8,9 +8,12 @@
  * (`hatFeatureNorms`, which differ from its space's maxima: FFN 2048 vs 3072, heads 6 vs 8); by
  * default each norm here is the largest choice of that field, so every feature lies in (0, 1]
  * and the largest arch maps to all ones, whatever the space. An encoder-only (BERT) space keeps
- * the encoder's features only (the first 4, and the encoder's expert features).
+ * the encoder's features only (the first 4, and the encoder's expert features). A SuperShaper
+ * space (MoS-BERT's) adds one feature per layer, its layerHiddenDim (0 where the arch has fewer
+ * layers): MoS-BERT's routers read exactly these 12 per-layer widths (UBC-NLP/MoS, mos-bert,
+ * BertLayer.set_sample_config), and its other features are constant there.
  */
-import { isEncoderOnly, isMoeSpace, layerExperts, maxChoice } from "./schema";
+import { hasLayerHidden, isEncoderOnly, isMoeSpace, layerExperts, maxChoice } from "./schema";
 import type { Arch, ArchPart, Part, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
@@ -37,9 +40,14 @@ export function archFeatureNames(space: SearchSpace): readonly string[] {
   return isEncoderOnly(space) ? all.filter((n) => /^enc|Enc/.test(n)) : all;
 }
 
+/** Names of the per-layer width features of a SuperShaper space: encLayerHidden0, encLayerHidden1, ... */
+export function layerHiddenFeatureNames(space: SearchSpace): string[] {
+  return hasLayerHidden(space) ? Array.from({ length: maxChoice(space, "encoder", "numLayers") }, (_, l) => `encLayerHidden${l}`) : [];
+}
+
 /** The features an encoder-decoder version of the space would have (what `archFeatures` computes before dropping absent parts). */
 function encoderDecoderFeatureNames(space: SearchSpace): readonly string[] {
-  return isMoeSpace(space) ? [...featureNames, ...expertFeatureNames] : featureNames;
+  return [...featureNames, ...(isMoeSpace(space) ? expertFeatureNames : []), ...layerHiddenFeatureNames(space)];
 }
 
 /** Keeps the entries of `values` (in the order of the encoder-decoder features) that the space has. */
@@ -57,6 +65,7 @@ const maxOr = (space: SearchSpace, part: Part, field: "numExperts" | "topK" | "e
 export function featureNorms(space: SearchSpace): number[] {
   if (isEncoderOnly(space)) {
     const enc = [maxChoice(space, "encoder", "embedDim"), maxChoice(space, "encoder", "numLayers"), maxChoice(space, "encoder", "ffnDim"), maxChoice(space, "encoder", "numHeads")];
+    if (hasLayerHidden(space)) return [...enc, ...layerHiddenFeatureNames(space).map(() => maxChoice(space, "encoder", "layerHiddenDim"))];
     if (!isMoeSpace(space)) return enc;
     return [...enc, maxOr(space, "encoder", "numExperts", 1), maxOr(space, "encoder", "expertFfnDim", maxChoice(space, "encoder", "ffnDim")), maxOr(space, "encoder", "topK", 1)];
   }
@@ -106,6 +115,7 @@ export function archFeatures(space: SearchSpace, arch: Arch, norms: readonly num
     const topK = (part: Part) => mean(layers(part).map((l) => Math.min(arch[part]?.topK?.[l] ?? 1, layerExperts(arch, part, l))));
     raw.push(experts("encoder"), experts("decoder"), widths("encoder"), widths("decoder"), topK("encoder"), topK("decoder"));
   }
+  raw.push(...layerHiddenFeatureNames(space).map((_, l) => (l < e.numLayers ? (e.layerHiddenDim as readonly number[])[l] : 0)));
   return forSpace(space, raw).map((x, i) => x / norms[i]);
 }
 

@@ -21,6 +21,8 @@
  * its router (tokens·d·n) plus, per token, k = min(topK, n) experts of the layer's mean expert
  * width (the expectation under uniform routing; the trained router decides the real mix). A
  * dense arch keeps the formulas above exactly.
+ * A SuperShaper layer (MoS-BERT's space) of width h = layerHiddenDim runs the encoder layer's
+ * formula with e = h and Q = h, plus its two bottlenecks, S·2·e·h.
  */
 import { attentionWidth } from "./attention-width";
 import { layerFfn } from "./params";
@@ -51,7 +53,7 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
   if (includeEmbeddings && !(V !== undefined && Number.isInteger(V) && V > 0)) {
     throw new Error(`archFlops: vocabSize = ${V} must be a positive integer when includeEmbeddings is true`);
   }
-  const Q = (heads: number) => attentionWidth(space, heads);
+  const Q = (heads: number, layerWidth?: number) => attentionWidth(space, heads, layerWidth);
   const e = arch.encoder.embedDim;
   const dec = arch.decoder;
   // FFN multiply-adds of `tokens` tokens through layer l: routed experts only.
@@ -62,9 +64,12 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
     return tokens * d * widths.length + tokens * k * 2 * d * meanWidth;
   };
   let macs = 0;
+  const hidden = arch.encoder.layerHiddenDim;
   for (let l = 0; l < arch.encoder.numLayers; l++) {
-    const q = Q(arch.encoder.numHeads[l]);
-    macs += S * 4 * e * q + 2 * S * S * q + ffn("encoder", l, S, e);
+    const h = hidden?.[l] ?? e;
+    const q = Q(arch.encoder.numHeads[l], hidden?.[l]);
+    macs += S * 4 * h * q + 2 * S * S * q + ffn("encoder", l, S, h);
+    if (hidden) macs += S * 2 * e * h;
   }
   if (!dec) {
     // Encoder-only (BERT): the masked-LM head projects every position onto the vocabulary.

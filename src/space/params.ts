@@ -21,6 +21,9 @@
  * the router plus k = min(topK, n) experts of the mean width, k · mean_i ffn(d, f_i): the
  * expectation under uniform routing, since which experts a token meets depends on the trained
  * router. A dense layer's active parameters are all of them.
+ * A SuperShaper layer (MoS-BERT's space) of width h = layerHiddenDim counts
+ *   attention(h, h) with Q = h + ffn(h, f) + 2·layerNorm(h) + (e·h + h) + (h·e + e)
+ * the last two its input and output bottlenecks.
  */
 import { attentionWidth } from "./attention-width";
 import { archPart } from "./schema";
@@ -61,14 +64,19 @@ export function archParams(space: SearchSpace, arch: Arch, vocabSize: number, op
   }
   const e = arch.encoder.embedDim;
   const D = arch.decoder?.embedDim ?? 0;
-  const attention = (d: number, kv: number, heads: number) => {
-    const Q = attentionWidth(space, heads);
+  const attention = (d: number, kv: number, heads: number, layerWidth?: number) => {
+    const Q = attentionWidth(space, heads, layerWidth);
     return d * Q + Q + 2 * (kv * Q + Q) + Q * d + d;
   };
   const active = options.active ?? false;
   const layerNorm = (d: number) => 2 * d;
   let n = layerNorm(e) + layerNorm(D);
-  for (let l = 0; l < arch.encoder.numLayers; l++) n += attention(e, e, arch.encoder.numHeads[l]) + ffnParams(e, layerFfn(arch, "encoder", l), active) + 2 * layerNorm(e);
+  const hidden = arch.encoder.layerHiddenDim;
+  for (let l = 0; l < arch.encoder.numLayers; l++) {
+    const h = hidden?.[l] ?? e;
+    n += attention(h, h, arch.encoder.numHeads[l], hidden?.[l]) + ffnParams(h, layerFfn(arch, "encoder", l), active) + 2 * layerNorm(h);
+    if (hidden) n += e * h + h + h * e + e;
+  }
   for (let l = 0; l < (arch.decoder?.numLayers ?? 0); l++) n += attention(D, D, (arch.decoder as DecoderArch).selfHeads[l]) + attention(D, e, (arch.decoder as DecoderArch).crossHeads[l]) + ffnParams(D, layerFfn(arch, "decoder", l), active) + 3 * layerNorm(D);
   if (includeEmbeddings) n += vocabSize * Math.max(e, D);
   return n;

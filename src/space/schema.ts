@@ -1,7 +1,8 @@
 /**
  * The search-space schema: every elastic dimension of a HAT-style encoder-decoder (Wang et al.,
  * ACL 2020), of its AutoMoE extension (Jawahar et al., 2022) and of AutoDistil's BERT sub-spaces
- * (Xu et al., NeurIPS 2022), declared once with what it sets. Validation, gene encoding, arch
+ * (Xu et al., NeurIPS 2022) and of SuperShaper's per-layer hidden size (Ganesan et al., 2021;
+ * MoS-BERT's space), declared once with what it sets. Validation, gene encoding, arch
  * keys, JSON round trips, sampling, mutation, crossover, features, differing operators, the
  * operator catalogue, HAT configs and subnet extraction are all derived from this list, so a new
  * dimension is one entry here plus the model code that reads it.
@@ -19,10 +20,10 @@ import type { Arch, ArchPart, DecoderArch, Part, SearchSpace, SpacePart } from "
 export type Scope = "part" | "layer" | "expert";
 
 /** The operator a dimension configures ("depth" adds or removes whole layers). */
-export type OperatorKind = "embedding" | "depth" | "selfAttn" | "crossAttn" | "ffn";
+export type OperatorKind = "embedding" | "depth" | "bottleneck" | "selfAttn" | "crossAttn" | "ffn";
 
 /** Which method a dimension comes from: HAT's are in every space, the others only where declared. */
-export type Family = "hat" | "automoe" | "autodistil";
+export type Family = "hat" | "automoe" | "autodistil" | "supershaper";
 
 /** One elastic dimension. */
 export interface Dimension {
@@ -71,6 +72,8 @@ function partDimensions(part: Part): Dimension[] {
   return [
     dim(part, "embedDim", "part", "embedding", "width of the hidden states (a slice of the shared embedding table)"),
     dim(part, "numLayers", "part", "depth", "number of layers"),
+    // SuperShaper's per-layer width is the encoder's alone (MoS-BERT has no decoder).
+    ...(part === "encoder" ? [dim(part, "layerHiddenDim", "layer", "bottleneck", "SuperShaper / MoS-BERT: width of each layer between its input and output bottlenecks (its attention and FFN run at this width)", "supershaper")] : []),
     dim(part, "ffnDim", "layer", "ffn", "FFN hidden width of each layer (of its expert 0 in a mixture-of-experts layer); mlpRatio × embedDim where the space declares mlpRatio", "hat", { derivedFrom: "mlpRatio" }),
     // Right after ffnDim, so that it takes ffnDim's place in the gene order.
     dim(part, "mlpRatio", "layer", "ffn", "AutoDistil: FFN width / hidden width of each layer (sets ffnDim)", "autodistil", { integer: false }),
@@ -145,6 +148,16 @@ export function geneDimensions(space: SearchSpace, part?: Part): Dimension[] {
 /** Whether a space has mixture-of-experts layers (declares AutoMoE's dimensions). */
 export function isMoeSpace(space: SearchSpace): boolean {
   return spaceDimensions(space).some((d) => d.family === "automoe");
+}
+
+/** Whether the space's layers run at their own widths between bottlenecks (SuperShaper / MoS-BERT). */
+export function hasLayerHidden(space: SearchSpace): boolean {
+  return space.encoder.layerHiddenDim !== undefined;
+}
+
+/** The width layer `l` of an arch's encoder runs at: its layerHiddenDim where the space has one, else embedDim. */
+export function encoderLayerWidth(arch: Arch, l: number): number {
+  return arch.encoder.layerHiddenDim?.[l] ?? arch.encoder.embedDim;
 }
 
 /** Whether every per-layer dimension of the space's archs takes one value for all layers. */

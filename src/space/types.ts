@@ -21,7 +21,8 @@ export interface SearchSpace {
     /** Self-attention heads of each layer. */
     readonly numHeads: readonly number[];
   } & MoeChoices &
-    RatioChoices;
+    RatioChoices &
+    LayerHiddenChoices;
   /** Absent in an encoder-only (BERT) space: its archs are one encoder and a masked-LM head. */
   readonly decoder?: {
     /** Width of the decoder's hidden states. */
@@ -70,6 +71,18 @@ export interface RatioChoices {
 }
 
 /**
+ * SuperShaper's per-layer hidden size (Ganesan et al., 2021), the space of MoS-BERT (Jawahar et
+ * al., 2023): the stream between layers keeps embedDim, and each layer runs at its own width h
+ * between an input bottleneck (embedDim -> h) and an output bottleneck (h -> embedDim); its
+ * attention is h wide (numHeads heads of h / numHeads) and its FFN reads and writes h. Declared
+ * by an encoder-only space only.
+ */
+export interface LayerHiddenChoices {
+  /** Width of each layer between its bottlenecks; at most embedDim, divisible by every head count. */
+  readonly layerHiddenDim?: readonly number[];
+}
+
+/**
  * AutoMoE's dimensions (Jawahar et al., 2022), declared by a space whose layers are
  * mixtures of experts and absent from a dense one. A valid space keeps every gene independent:
  * a layer routes each token to min(topK, numExperts) experts.
@@ -96,6 +109,11 @@ export interface RatioArchPart {
   readonly mlpRatio?: readonly number[];
 }
 
+/** SuperShaper's width of each layer between its bottlenecks, in an arch of a space that declares it. */
+export interface LayerHiddenArchPart {
+  readonly layerHiddenDim?: readonly number[];
+}
+
 /** One subnet of a space: a value per elastic dimension; per-layer arrays have length numLayers. */
 export interface Arch {
   readonly encoder: {
@@ -104,7 +122,8 @@ export interface Arch {
     readonly ffnDim: readonly number[];
     readonly numHeads: readonly number[];
   } & MoeArchPart &
-    RatioArchPart;
+    RatioArchPart &
+    LayerHiddenArchPart;
   /** Absent exactly when the space is encoder-only. */
   readonly decoder?: {
     readonly embedDim: number;

@@ -5,6 +5,8 @@
  * must divide qkvDim and why crossLayers may not exceed the SMALLEST encoder depth.
  * AutoDistil's options (Xu et al., NeurIPS 2022) keep that promise too: with mlpRatio, every
  * ratio × embedDim product must be an integer FFN width; with headDim, any head count works.
+ * SuperShaper's per-layer hidden size (MoS-BERT's space) needs every head count to divide every
+ * layer width, since a layer's attention is as wide as the layer.
  */
 import { ffnWidth, hasDimension, isIntegerWidth, isMoeSpace, schema, spaceChoices, spaceDimensions, spaceParts } from "./schema";
 import type { DecoderChoices, Part, SearchSpace, Seq2SeqSpace } from "./types";
@@ -52,6 +54,7 @@ export function spaceProblems(space: SearchSpace): string[] {
   for (const part of spaceParts(space)) problems.push(...ratioProblems(space, part));
   const heads: Array<[string, readonly number[]]> = [["encoder.numHeads", space.encoder.numHeads]];
   if (space.decoder) heads.push(["decoder.selfHeads", space.decoder.selfHeads], ["decoder.crossHeads", space.decoder.crossHeads]);
+  if (space.encoder.layerHiddenDim !== undefined) return [...problems, ...layerHiddenProblems(space)];
   if (space.headDim === undefined) {
     for (const [key, choices] of heads) {
       const bad = choices.filter((h) => space.qkvDim % h !== 0);
@@ -70,6 +73,24 @@ export function spaceProblems(space: SearchSpace): string[] {
       `decoder.crossLayers choice ${maxCross} exceeds the smallest encoder.numLayers choice ${minEnc}` +
         " (every decoder layer must be able to attend to that many encoder layers)",
     );
+  return problems;
+}
+
+/** Problems of SuperShaper's per-layer hidden size: encoder-only, dense, HAT-style attention rule, heads dividing every width. */
+function layerHiddenProblems(space: SearchSpace): string[] {
+  const hidden = space.encoder.layerHiddenDim as readonly number[];
+  const problems: string[] = [];
+  const clash = (what: string) => problems.push(`encoder.layerHiddenDim is declared together with ${what}; a space with per-layer hidden sizes (SuperShaper, MoS-BERT) has neither`);
+  if (space.decoder !== undefined) clash("a decoder (it is for encoder-only spaces)");
+  if (isMoeSpace(space)) clash("mixture-of-experts dimensions");
+  if (space.encoder.mlpRatio !== undefined) clash("mlpRatio");
+  if (space.headDim !== undefined) clash("headDim (its attention is as wide as the layer)");
+  for (const h of space.encoder.numHeads) {
+    const bad = hidden.filter((w) => w % h !== 0);
+    if (bad.length > 0) problems.push(`encoder.numHeads choice ${h} does not divide encoder.layerHiddenDim choice(s) ${bad.join(", ")} (a layer's attention is as wide as the layer)`);
+  }
+  const widest = Math.max(...hidden);
+  if (space.qkvDim !== widest) problems.push(`qkvDim = ${space.qkvDim} must equal the largest encoder.layerHiddenDim = ${widest}, the widest attention (defineSpace derives it when omitted)`);
   return problems;
 }
 
@@ -109,7 +130,7 @@ export function validateSpace(space: SearchSpace): SearchSpace {
 /** A part as written by a user: ffnDim may be left out when mlpRatio sets it. */
 type PartDefinition<P> = Omit<P, "ffnDim"> & { readonly ffnDim?: readonly number[] };
 
-/** A space as written by a user: ffnDim may be omitted with mlpRatio, qkvDim with headDim (both are then derived). */
+/** A space as written by a user: ffnDim may be omitted with mlpRatio, qkvDim with headDim or layerHiddenDim (both are then derived). */
 export type SpaceDefinition = Omit<SearchSpace, "encoder" | "decoder" | "qkvDim"> & {
   readonly encoder: PartDefinition<SearchSpace["encoder"]>;
   readonly decoder?: PartDefinition<DecoderChoices>;
@@ -144,7 +165,12 @@ function completeSpace(input: SpaceDefinition): SearchSpace {
   const encoder = part(input.encoder);
   const decoder = part(input.decoder);
   const heads = [input.encoder?.numHeads, input.decoder?.selfHeads, input.decoder?.crossHeads].filter(Array.isArray).map((c) => ["", c] as [string, readonly number[]]);
-  const qkvDim = input.qkvDim === undefined && isPositiveInt(input.headDim) && heads.length > 0 ? widestQkv(input.headDim as number, heads) : input.qkvDim;
+  const hidden = input.encoder?.layerHiddenDim;
+  const qkvDim =
+    input.qkvDim !== undefined ? input.qkvDim
+    : Array.isArray(hidden) && hidden.length > 0 ? Math.max(...hidden)
+    : isPositiveInt(input.headDim) && heads.length > 0 ? widestQkv(input.headDim as number, heads)
+    : input.qkvDim;
   return { ...input, encoder, ...(input.decoder !== undefined ? { decoder } : {}), qkvDim } as SearchSpace;
 }
 

@@ -5,10 +5,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { attentionWidth } from "../space/attention-width";
+import { encoderLayerWidth } from "../space/schema";
 import type { Arch, SearchSpace } from "../space/types";
 import { paddingBias, attention } from "./attention";
 import { ffnBlock } from "./ffn-block";
-import { ForwardContext, dropout, embedTokens, slicedLayerNorm, traced } from "./layers";
+import { ForwardContext, dropout, embedTokens, slicedLayerNorm, slicedLinear, traced } from "./layers";
 import type { Weights } from "./params";
 
 /** Regularisation rates at the largest width. */
@@ -33,19 +34,27 @@ export interface EncoderOutput {
 export function encode(params: Weights, space: SearchSpace, arch: Arch, src: tf.Tensor2D, srcMask: tf.Tensor2D, rates: DropoutRates, ctx: ForwardContext): EncoderOutput {
   const dim = arch.encoder.embedDim;
   const p = scaledRate(rates.dropout, dim, Math.max(...space.encoder.embedDim));
+  const hidden = arch.encoder.layerHiddenDim;
+  const maxHidden = Math.max(...(space.encoder.layerHiddenDim ?? space.encoder.embedDim));
   const srcBias = paddingBias(srcMask);
   let x: tf.Tensor = dropout(embedTokens(params, src, dim), p, ctx);
   const states: tf.Tensor3D[] = [];
   for (let l = 0; l < arch.encoder.numLayers; l++) {
     const prefix = `enc.${l}`;
     const heads = arch.encoder.numHeads[l];
-    const widths = { queryDim: dim, keyDim: dim, outDim: dim, qkvDim: attentionWidth(space, heads), numHeads: heads };
-    const h = traced(ctx, `${prefix}.selfAttn.in`, slicedLayerNorm(params, `${prefix}.ln1`, x, dim));
+    const w = encoderLayerWidth(arch, l);
+    // Dropout scales with the layer's width, as HAT's and SuperShaper's calc_dropout do.
+    const pl = hidden ? scaledRate(rates.dropout, w, maxHidden) : p;
+    const widths = { queryDim: w, keyDim: w, outDim: w, qkvDim: attentionWidth(space, heads, hidden?.[l]), numHeads: heads };
+    // The bottleneck operator's input and output are the stream entering and leaving the layer.
+    let y = hidden ? slicedLinear(params, `${prefix}.inBottleneck`, traced(ctx, `${prefix}.bottleneck.in`, x), dim, w) : x;
+    const h = traced(ctx, `${prefix}.selfAttn.in`, slicedLayerNorm(params, `${prefix}.ln1`, y, w));
     const a = traced(ctx, `${prefix}.selfAttn.out`, attention(params, `${prefix}.selfAttn`, h, h, srcBias, widths, rates.attentionDropout, ctx));
-    x = tf.add(x, dropout(a, p, ctx));
-    const h2 = traced(ctx, `${prefix}.ffn.in`, slicedLayerNorm(params, `${prefix}.ln2`, x, dim));
+    y = tf.add(y, dropout(a, pl, ctx));
+    const h2 = traced(ctx, `${prefix}.ffn.in`, slicedLayerNorm(params, `${prefix}.ln2`, y, w));
     const f = traced(ctx, `${prefix}.ffn.out`, ffnBlock(params, prefix, h2, arch, "encoder", l, rates.activationDropout, ctx));
-    x = traced(ctx, `${prefix}.out`, tf.add(x, dropout(f, p, ctx)));
+    y = tf.add(y, dropout(f, pl, ctx));
+    x = traced(ctx, `${prefix}.out`, hidden ? traced(ctx, `${prefix}.bottleneck.out`, slicedLinear(params, `${prefix}.outBottleneck`, y, w, dim)) : y);
     states.push(slicedLayerNorm(params, "enc.ln", x, dim) as tf.Tensor3D);
   }
   return { states, srcBias };

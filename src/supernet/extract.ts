@@ -26,7 +26,8 @@ const uniqueSorted = (xs: readonly number[]) => Array.from(new Set(xs)).sort((a,
 export function singletonSpace(arch: Arch, parent: number | (AttentionSpec & Pick<SearchSpace, "homogeneous">), name = "standalone"): SearchSpace {
   const p = typeof parent === "number" ? { qkvDim: parent } : parent;
   // With a fixed head size, qkvDim is the arch's widest attention, which defineSpace derives.
-  const attention = p.headDim === undefined ? { qkvDim: p.qkvDim } : { headDim: p.headDim };
+  // A SuperShaper arch's attention is as wide as each layer: qkvDim is then derived from its widths.
+  const attention = arch.encoder.layerHiddenDim !== undefined ? {} : p.headDim === undefined ? { qkvDim: p.qkvDim } : { headDim: p.headDim };
   const part = (p: "encoder" | "decoder") => {
     const values = arch[p] as unknown as Record<string, number | number[] | number[][]>;
     const choices: Record<string, number[]> = {};

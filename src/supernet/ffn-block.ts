@@ -8,7 +8,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { moeDefaults } from "../moe/config";
 import { moeFfn } from "../moe/moe-ffn";
 import { layerFfn } from "../space/params";
-import { archPart } from "../space/schema";
+import { archPart, encoderLayerWidth } from "../space/schema";
 import type { Arch, Part } from "../space/types";
 import { ForwardContext, slicedFfn } from "./layers";
 import type { Weights } from "./params";
@@ -16,7 +16,8 @@ import type { Weights } from "./params";
 /** The FFN of layer `l` of `part` on x (B, T, d), prefix "enc.<l>" or "dec.<l>". */
 export function ffnBlock(params: Weights, prefix: string, x: tf.Tensor, arch: Arch, part: Part, l: number, activationDropout: number, ctx: ForwardContext): tf.Tensor {
   const p = archPart(arch, part, "ffnBlock");
-  const d = p.embedDim;
+  // A SuperShaper layer's FFN reads and writes the layer's own width.
+  const d = part === "encoder" ? encoderLayerWidth(arch, l) : p.embedDim;
   const { widths, k } = layerFfn(arch, part, l);
   if (p.numExperts === undefined) return slicedFfn(params, prefix, x, d, widths[0], activationDropout, ctx);
   const records = ctx.moe?.records;

@@ -21,7 +21,9 @@ export type Weights = Readonly<Record<string, tf.Tensor>>;
  * Shapes of the weights an encoder-decoder of `arch`'s sizes has, by name (one definition for
  * supernet and subnet). An encoder-only (BERT) arch has the encoder's weights and the table alone:
  * its masked-LM head is the tied embedding, as the decoder's output projection is. q/k/v widths
- * follow `attentionWidth`: the space's qkvDim, or heads × headDim per attention.
+ * follow `attentionWidth`: the space's qkvDim, or heads × headDim per attention, or the layer's
+ * width in a SuperShaper space, whose encoder layers also have an input bottleneck
+ * (embedDim -> layerHiddenDim) and an output bottleneck (layerHiddenDim -> embedDim).
  */
 export function archWeightShapes(vocabSize: number, space: AttentionSpec, arch: Arch): Record<string, number[]> {
   const dE = arch.encoder.embedDim;
@@ -35,19 +37,22 @@ export function archWeightShapes(vocabSize: number, space: AttentionSpec, arch: 
     shapes[`${name}.g`] = [dim];
     shapes[`${name}.b`] = [dim];
   };
-  const attention = (name: string, qIn: number, kvIn: number, outDim: number, heads: number) => {
-    const qkvDim = attentionWidth(space, heads);
+  const attention = (name: string, qIn: number, kvIn: number, outDim: number, heads: number, layerWidth?: number) => {
+    const qkvDim = attentionWidth(space, heads, layerWidth);
     linear(`${name}.q`, qIn, qkvDim);
     linear(`${name}.k`, kvIn, qkvDim);
     linear(`${name}.v`, kvIn, qkvDim);
     linear(`${name}.o`, qkvDim, outDim);
   };
+  const hidden = arch.encoder.layerHiddenDim;
   for (let l = 0; l < arch.encoder.numLayers; l++) {
-    norm(`enc.${l}.ln1`, dE);
-    attention(`enc.${l}.selfAttn`, dE, dE, dE, arch.encoder.numHeads[l]);
-    norm(`enc.${l}.ln2`, dE);
-    linear(`enc.${l}.fc1`, dE, arch.encoder.ffnDim[l]);
-    linear(`enc.${l}.fc2`, arch.encoder.ffnDim[l], dE);
+    // A SuperShaper layer runs at its own width h between bottlenecks; others at the stream's.
+    const h = hidden?.[l] ?? dE;
+    norm(`enc.${l}.ln1`, h);
+    attention(`enc.${l}.selfAttn`, h, h, h, arch.encoder.numHeads[l], hidden?.[l]);
+    norm(`enc.${l}.ln2`, h);
+    linear(`enc.${l}.fc1`, h, arch.encoder.ffnDim[l]);
+    linear(`enc.${l}.fc2`, arch.encoder.ffnDim[l], h);
   }
   norm("enc.ln", dE);
   const decLayers = arch.decoder?.numLayers ?? 0;
@@ -61,6 +66,12 @@ export function archWeightShapes(vocabSize: number, space: AttentionSpec, arch: 
     linear(`dec.${l}.fc2`, (arch.decoder as DecoderArch).ffnDim[l], dD);
   }
   if (arch.decoder) norm("dec.ln", dD);
+  // SuperShaper's bottlenecks, after every other dense weight so that a seed draws the same
+  // weights as before for spaces without them.
+  for (let l = 0; l < (hidden ? arch.encoder.numLayers : 0); l++) {
+    linear(`enc.${l}.inBottleneck`, dE, (hidden as readonly number[])[l]);
+    linear(`enc.${l}.outBottleneck`, (hidden as readonly number[])[l], dE);
+  }
   // AutoMoE: experts 1.. of each mixture-of-experts layer and its router, after every dense weight
   // so that a seed draws the same dense weights with or without experts.
   for (const [part, prefix, d] of [["encoder", "enc", dE], ["decoder", "dec", dD]] as const) {
@@ -96,6 +107,10 @@ function initValues(name: string, shape: number[], rng: Rng, shapes: Record<stri
     // AutoMoE's token router is a plain torch.nn.Linear: weight and bias U(-1/sqrt(in), 1/sqrt(in)).
     const fanIn = shapes[name.replace(/\.b$/, ".w")][0];
     for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) / Math.sqrt(fanIn);
+  } else if (name.endsWith("Bottleneck.w")) {
+    // The identity, as MoS-BERT initialises its bottlenecks (UBC-NLP/MoS, mos-bert, SuperShaper's
+    // BertLayer): every subnet starts as the plain stack on the first h channels of the stream.
+    for (let i = 0; i < Math.min(shape[0], shape[1]); i++) values[i * shape[1] + i] = 1;
   } else if (name.endsWith(".w")) {
     // Xavier-uniform over the max-size weight, as HAT initialises its super weights.
     const limit = Math.sqrt(6 / (shape[0] + shape[1]));

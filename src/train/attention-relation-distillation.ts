@@ -12,6 +12,7 @@
  * The term is added to the masked-LM loss (AutoDistil trains on distillation alone): keeping the
  * masked-LM loss keeps inherited masked-LM loss meaningful as the search fitness.
  */
+import { encoderLayerWidth } from "../space/schema";
 import * as tf from "@tensorflow/tfjs";
 import { addMany } from "../ops/add-many";
 import { AttentionSpec, attentionWidth } from "../space/attention-width";
@@ -45,8 +46,9 @@ export function lastLayerQkv(weights: Weights, arch: Arch, space: AttentionSpec,
   const prefix = `enc.${arch.encoder.numLayers - 1}.selfAttn`;
   const input = trace.get(`${prefix}.in`);
   if (!input) throw new Error(`lastLayerQkv: the trace has no "${prefix}.in" (run the forward pass with a trace map)`);
-  const d = arch.encoder.embedDim;
-  const qkvDim = attentionWidth(space, arch.encoder.numHeads[arch.encoder.numLayers - 1]);
+  const last = arch.encoder.numLayers - 1;
+  const d = encoderLayerWidth(arch, last);
+  const qkvDim = attentionWidth(space, arch.encoder.numHeads[last], arch.encoder.layerHiddenDim?.[last]);
   const project = (m: "q" | "k" | "v") => slicedLinear(weights, `${prefix}.${m}`, input, d, qkvDim) as tf.Tensor3D;
   return { q: project("q"), k: project("k"), v: project("v") };
 }

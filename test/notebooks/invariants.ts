@@ -402,6 +402,19 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     }
     const bands = tableRows(r, "table.observation1", ["operator", "differing", "pairs", "meanCosine", "lo95", "hi95"]);
     for (const b of bands) assert.ok((b.lo95 as number) <= (b.meanCosine as number) + 1e-12 && (b.meanCosine as number) <= (b.hi95 as number) + 1e-12, `${b.operator} k=${b.differing}: interval contains the mean`);
+    // MoS-BERT's own space (per-layer hidden sizes).
+    const shaperCompute = tableRows(r, "table.shaperCompute", ["model", "updates", "subnetPasses", "seconds", "source"], 2);
+    assert.equal(shaperCompute[0].subnetPasses, shaperCompute[1].subnetPasses, "MoS-BERT space: plain and MoS made equal subnet passes");
+    assert.equal(shaperCompute[0].subnetPasses, 3 * (shaperCompute[0].updates as number), "MoS-BERT space: three sandwich passes per update");
+    const shaperScored = tableRows(r, "table.shaperInherited", ["arch", "paramsM", "meanWidth", "plainLoss", "mosLoss"]);
+    assert.equal(new Set(shaperScored.map((s) => s.arch)).size, shaperScored.length, "MoS-BERT space: distinct scored subnets");
+    const shaperDiff = entry<{ estimate: number; ci: [number, number]; n: number }>(r, "shaperMosMinusPlainLoss");
+    assert.ok(isEstimate(shaperDiff) && shaperDiff.n === shaperScored.length, "MoS-BERT space: the paired difference is over the scored subnets");
+    assert.ok(close(shaperDiff.estimate, mean(shaperScored.map((s) => (s.mosLoss as number) - (s.plainLoss as number))), 1e-9), "MoS-BERT space: shaperMosMinusPlainLoss is the mean paired difference");
+    for (const c of entry<{ model: string; arch: string; absDifference: number }[]>(r, "shaperCollapse")) assert.ok(c.absDifference < 1e-4, `MoS-BERT space ${c.model} ${c.arch}: extraction/collapse changes the loss by ${c.absDifference}`);
+    const routing = tableRows(r, "table.shaperRouting", ["layer", "width", "subnets", "expert0Weight"]);
+    for (const row of routing) assert.ok((row.expert0Weight as number) >= 0 && (row.expert0Weight as number) <= 1, `${row.layer} width ${row.width}: an expert weight lies in [0, 1]`);
+    assert.equal(routing.reduce((n, row) => n + (row.subnets as number), 0), shaperScored.length * new Set(routing.map((row) => row.layer)).size, "every scored subnet appears once per layer in the routing table");
   },
 
   "08-bert-tables": (r) => {

@@ -77,6 +77,8 @@ test("a masked-LM spec: archs of the preset's BERT space, no BLEU, and translati
   // The shipped small ground truth (data/artifacts/sweeps/ground-truth-small-51f8742b) is found by
   // this hash: a change to translation settings or spaces must be deliberate, with a new artifact.
   assert.equal(sweepIdentity(groundTruthSpec("small"), "/tmp/x").hash.slice(0, 8), "51f8742b");
+  // Likewise the shipped BERT ground truth (data/artifacts/sweeps/bert-ground-truth-small-ff3dd852).
+  assert.equal(sweepIdentity(groundTruthSpec("small", "masked-lm"), "/tmp/x").hash.slice(0, 8), "ff3dd852");
   const gt = groundTruthSpec("tiny", "masked-lm");
   assert.equal(gt.name, "bert-ground-truth-tiny");
   assert.equal(new Set(gt.archs).size, gt.archs.length);
