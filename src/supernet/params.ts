@@ -108,8 +108,9 @@ function initValues(name: string, shape: number[], rng: Rng, shapes: Record<stri
     const fanIn = shapes[name.replace(/\.b$/, ".w")][0];
     for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) / Math.sqrt(fanIn);
   } else if (name.endsWith("Bottleneck.w")) {
-    // The identity, as MoS-BERT initialises its bottlenecks (UBC-NLP/MoS, mos-bert, SuperShaper's
-    // BertLayer): every subnet starts as the plain stack on the first h channels of the stream.
+    // The identity (biases zero), as MoS-BERT initialises its bottlenecks (UBC-NLP/MoS,
+    // mos-bert/train_mlm.py, "setting bottlenecks to identity and bias to zero"): every subnet
+    // starts as the plain stack on the first h channels of the stream.
     for (let i = 0; i < Math.min(shape[0], shape[1]); i++) values[i * shape[1] + i] = 1;
   } else if (name.endsWith(".w")) {
     // Xavier-uniform over the max-size weight, as HAT initialises its super weights.
