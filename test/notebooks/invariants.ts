@@ -402,6 +402,12 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     }
     const bands = tableRows(r, "table.observation1", ["operator", "differing", "pairs", "meanCosine", "lo95", "hi95"]);
     for (const b of bands) assert.ok((b.lo95 as number) <= (b.meanCosine as number) + 1e-12 && (b.meanCosine as number) <= (b.hi95 as number) + 1e-12, `${b.operator} k=${b.differing}: interval contains the mean`);
+    const io = tableRows(r, "table.observation2", ["operator", "pairs", "spearmanInput", "inputLo95", "inputHi95", "spearmanOutput", "outputLo95", "outputHi95"]);
+    for (const o of io) {
+      assert.ok((o.inputLo95 as number) <= (o.spearmanInput as number) + 1e-12 && (o.spearmanInput as number) <= (o.inputHi95 as number) + 1e-12, `${o.operator}: input interval contains its estimate`);
+      assert.ok((o.outputLo95 as number) <= (o.spearmanOutput as number) + 1e-12 && (o.spearmanOutput as number) <= (o.outputHi95 as number) + 1e-12, `${o.operator}: output interval contains its estimate`);
+    }
+    assert.deepEqual(io.map((o) => o.operator), [...new Set(bands.map((b) => b.operator))], "observation 2 probes the operators of observation 1");
     // MoS-BERT's own space (per-layer hidden sizes).
     const shaperCompute = tableRows(r, "table.shaperCompute", ["model", "updates", "subnetPasses", "seconds", "source"], 2);
     assert.equal(shaperCompute[0].subnetPasses, shaperCompute[1].subnetPasses, "MoS-BERT space: plain and MoS made equal subnet passes");
