@@ -56,6 +56,9 @@ test("a space with per-layer hidden sizes derives qkvDim, has one gene per layer
   const mosBert = getBertSpace("mos-bert");
   assert.deepEqual(mosBert.encoder.layerHiddenDim, [120, 240, 360, 480, 540, 600, 768]);
   assert.equal(mosBert.qkvDim, 768);
+  // Its widest subnet is BERT-base's encoder (12 x 7,087,872 weights, final LayerNorm 1,536) plus
+  // 12 pairs of 768 x 768 bottlenecks with biases (12 x 2 x 590,592).
+  assert.equal(archParams(mosBert, largestArch(mosBert), 0, { includeEmbeddings: false }), 12 * 7_087_872 + 1_536 + 12 * 2 * 590_592);
   const bad = (extra: object) => spaceProblems({ name: "bad", encoder: { embedDim: [12], numLayers: [1], ffnDim: [6], numHeads: [2], layerHiddenDim: [4, 6], ...extra }, qkvDim: 6 } as unknown as SearchSpace);
   assert.equal(bad({}).length, 0);
   assert.match(bad({ numHeads: [4] }).join("\n"), /encoder\.numHeads choice 4 does not divide encoder\.layerHiddenDim choice\(s\) 6/);
