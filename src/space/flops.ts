@@ -26,6 +26,7 @@
  */
 import { attentionWidth } from "./attention-width";
 import { layerFfn } from "./params";
+import { encoderLayerWidth } from "./schema";
 import type { Arch, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
@@ -66,7 +67,7 @@ export function archFlops(space: SearchSpace, arch: Arch, options: FlopsOptions)
   let macs = 0;
   const hidden = arch.encoder.layerHiddenDim;
   for (let l = 0; l < arch.encoder.numLayers; l++) {
-    const h = hidden?.[l] ?? e;
+    const h = encoderLayerWidth(arch, l);
     const q = Q(arch.encoder.numHeads[l], hidden?.[l]);
     macs += S * 4 * h * q + 2 * S * S * q + ffn("encoder", l, S, h);
     if (hidden) macs += S * 2 * e * h;

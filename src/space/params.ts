@@ -26,7 +26,7 @@
  * the last two its input and output bottlenecks.
  */
 import { attentionWidth } from "./attention-width";
-import { archPart } from "./schema";
+import { archPart, encoderLayerWidth } from "./schema";
 import type { Arch, DecoderArch, SearchSpace } from "./types";
 import { validateArch } from "./validate-arch";
 
@@ -73,7 +73,7 @@ export function archParams(space: SearchSpace, arch: Arch, vocabSize: number, op
   let n = layerNorm(e) + layerNorm(D);
   const hidden = arch.encoder.layerHiddenDim;
   for (let l = 0; l < arch.encoder.numLayers; l++) {
-    const h = hidden?.[l] ?? e;
+    const h = encoderLayerWidth(arch, l);
     n += attention(h, h, arch.encoder.numHeads[l], hidden?.[l]) + ffnParams(h, layerFfn(arch, "encoder", l), active) + 2 * layerNorm(h);
     if (hidden) n += e * h + h + h * e + e;
   }

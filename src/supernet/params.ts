@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../util/rng";
 import { AttentionSpec, attentionWidth } from "../space/attention-width";
 import { largestArch } from "../space/named-archs";
+import { encoderLayerWidth } from "../space/schema";
 import type { Arch, DecoderArch } from "../space/types";
 import type { SupernetConfig } from "./config";
 
@@ -47,7 +48,7 @@ export function archWeightShapes(vocabSize: number, space: AttentionSpec, arch: 
   const hidden = arch.encoder.layerHiddenDim;
   for (let l = 0; l < arch.encoder.numLayers; l++) {
     // A SuperShaper layer runs at its own width h between bottlenecks; others at the stream's.
-    const h = hidden?.[l] ?? dE;
+    const h = encoderLayerWidth(arch, l);
     norm(`enc.${l}.ln1`, h);
     attention(`enc.${l}.selfAttn`, h, h, h, arch.encoder.numHeads[l], hidden?.[l]);
     norm(`enc.${l}.ln2`, h);

@@ -7,6 +7,7 @@ import { gradientsOf } from "../../src/train/gradients";
 import { Rng } from "../../src/util/rng";
 import { microConfig, microSpace, randomBatch } from "../helpers/micro";
 import { useBackend } from "../helpers/backend";
+import { centralDifference } from "../helpers/central-difference";
 
 useBackend();
 
@@ -26,21 +27,11 @@ test("gradients of sliced weights match central-difference numerical gradients",
   for (const name of names) {
     const param = model.params[name];
     const g = grads[name].dataSync();
-    const values = param.dataSync().slice() as Float32Array;
     for (let trial = 0; trial < 4; trial++) {
       // An entry inside the arch's slice: row < used rows, column < used columns of the full weight.
       const [rows, cols] = used[name];
       const i = cols === undefined ? rng.int(rows) : rng.int(rows) * (param.shape[1] as number) + rng.int(cols);
-      const orig = values[i];
-      values[i] = orig + eps;
-      param.assign(tf.tensor(values, param.shape));
-      const up = loss();
-      values[i] = orig - eps;
-      param.assign(tf.tensor(values, param.shape));
-      const down = loss();
-      values[i] = orig;
-      param.assign(tf.tensor(values, param.shape));
-      const numeric = (up - down) / (2 * eps);
+      const numeric = centralDifference(param, i, loss, eps);
       assert.ok(Math.abs(numeric - g[i]) <= 2e-3 + 0.05 * Math.abs(numeric), `${name}[${i}]: analytic ${g[i]}, numeric ${numeric}`);
       checked++;
     }
