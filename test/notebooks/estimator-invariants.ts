@@ -62,6 +62,14 @@ export function rankCorrelationInvariants(r: NotebookResultsFile): void {
   const reliability = r.entries.reliability as Row;
   assert.equal(reliability.kendall.n, truth.length);
   assert.equal(reliability.reliable, reliability.kendall.estimate > reliability.threshold);
+  // Shipped lengths of this design: ordered, distinct, and the one in use (when shipped) agreeing with the reliability shown.
+  const byLength = rowsOf(r, "table.groundTruthByLength");
+  assert.deepEqual(byLength.map((b) => b.updates), [...new Set(byLength.map((b) => b.updates as number))].sort((a, b) => a - b), "lengths ascend, each once");
+  for (const b of byLength) assert.equal(b.reliable, b.seedKendall.estimate > reliability.threshold, `${b.updates} updates: reliable means Kendall above the bar`);
+  const gt = r.entries.groundTruth as Row;
+  const inUse = byLength.find((b) => b.updates === gt.updates);
+  assert.equal(inUse !== undefined, gt.shipped === true, "the length in use is listed exactly when it is shipped");
+  if (inUse) assert.ok(Math.abs(inUse.seedKendall.estimate - reliability.kendall.estimate) < 1e-12, "the shipped row in use is the reliability shown");
 
   const accounting = r.entries.accounting as { budgetPasses: number; methods: Row[] };
   assert.equal(accounting.budgetPasses, 3 * translationPresets[preset].comparisonUpdates);
