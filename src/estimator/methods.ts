@@ -84,8 +84,8 @@ export interface MethodCompute {
   readonly trainPasses: number;
   /** Forward-only passes besides training: MAGIC-A's anchor states (one per update) and its dev scoring. */
   readonly forwardPasses: number;
-  /** Wall time of training (0 when restored). */
-  readonly seconds: number;
+  /** Wall time in seconds of the training (for a restored model, as its checkpoint recorded it; null when the checkpoint predates that record). */
+  readonly seconds: number | null;
 }
 
 /** A trained supernet with its training rows and, for MAGIC-A, the anchor history. */
@@ -124,9 +124,7 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
   const hook = method === "magic-t+a" ? magicA(largestArch(space)) : undefined;
 
   if (options.checkpoint && !hook && (snapshotStep === null || snapshotStep === updates)) {
-    const t0 = Date.now();
     const studied = await restoreOrTrain(options.checkpoint, create, options.data, { updates, schedule, seed: options.seed, labelSmoothing: options.labelSmoothing, sampler, label: method, dataset: options.dataset, showProgress: options.showProgress });
-    const restored = studied.source.startsWith("restored");
     const snapshot = options.snapshot ? { step: updates, rows: await inheritedLosses(studied.model, options.snapshot.archs, options.data.validBatches) } : undefined;
     return {
       method,
@@ -134,7 +132,7 @@ export async function trainWithMethod(method: MethodName, options: MethodOptions
       rows: [],
       state: null,
       // The sampler is fixed-size, so a finished run of `updates` updates made exactly this many passes.
-      compute: { updates, trainPasses: updates * passesPerUpdate(method), forwardPasses: 0, seconds: restored ? 0 : (Date.now() - t0) / 1000 },
+      compute: { updates, trainPasses: updates * passesPerUpdate(method), forwardPasses: 0, seconds: studied.trainingSeconds },
       source: studied.source,
       snapshot,
     };

@@ -28,6 +28,8 @@ import { TrainingData, trainSupernet } from "./train-supernet";
 export interface StudiedModel<M extends WeightSharingModel> {
   readonly model: M;
   readonly source: string;
+  /** Wall time in seconds of the training that made the model: measured here, or recorded in the restored checkpoint (null when the checkpoint predates that record). */
+  readonly trainingSeconds: number | null;
 }
 
 /** How to train the model when no usable checkpoint exists. */
@@ -100,7 +102,7 @@ export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: s
       const reasons = trainingMismatches(contents.meta, { provenance, trainConfig, updates: options.updates, sampler: sampler.name });
       if (reasons.length > 0) throw new Error(reasons.join("; "));
       const meta = restoreCheckpoint(checkpoint, model, state, contents);
-      return { model, source: `restored ${relative} (step ${meta.step})` };
+      return { model, source: `restored ${relative} (step ${meta.step})`, trainingSeconds: contents.meta.trainingSeconds ?? null };
     } catch (e) {
       disposeParams(model.params);
       model = create();
@@ -110,10 +112,12 @@ export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: s
       disposeAdamState(state.adam);
     }
   }
+  const started = Date.now();
   const trained = await trainSupernet(model, data, { sampler, updates: options.updates, schedule: options.schedule, seed: options.seed, labelSmoothing: options.labelSmoothing, label: options.label ?? model.kind, showProgress: options.showProgress });
-  await saveCheckpoint(checkpoint, model, trained.state, trained.config, { dataset: options.dataset ?? "bible-en-es", vocabSize: model.config.vocabSize }, { sampler: sampler.name, provenance });
+  const trainingSeconds = (Date.now() - started) / 1000;
+  await saveCheckpoint(checkpoint, model, trained.state, trained.config, { dataset: options.dataset ?? "bible-en-es", vocabSize: model.config.vocabSize }, { sampler: sampler.name, provenance, trainingSeconds });
   disposeAdamState(trained.state.adam);
-  return { model, source: `${why}: trained ${options.updates} updates with ${sampler.name} sampling here and saved it there` };
+  return { model, source: `${why}: trained ${options.updates} updates with ${sampler.name} sampling here and saved it there`, trainingSeconds };
 }
 
 /** `restoreOrTrain` for a plain supernet trained with HAT's uniform rule. */

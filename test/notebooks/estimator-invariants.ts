@@ -84,6 +84,8 @@ export function rankCorrelationInvariants(r: NotebookResultsFile): void {
   assert.deepEqual(equalCompute.map((e) => e.trainPasses), accounting.methods.map((m) => m.trainPasses));
   for (const e of equalCompute) {
     assert.equal(e.kendall.n, truth.length);
+    // Wall time is shown for every method, also one restored from 02's checkpoint (which records it).
+    assert.ok(typeof e.seconds === "number" && e.seconds > 0, `${e.method}: wall time ${e.seconds}`);
     assert.ok(Math.abs(e.kendallWidth - (e.kendall.ci[1] - e.kendall.ci[0])) < 1e-12, "the interval width shown is the interval's");
   }
   const equalUpdates = rowsOf(r, "table.equalUpdates");

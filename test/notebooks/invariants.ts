@@ -395,6 +395,7 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     const ranked = tableRows(r, "table.rankCorrelation", ["method", "updates", "trainPasses", "kendall", "kendallWidth", "spearman"]);
     assert.deepEqual(ranked.map((m) => m.method), ["uniform", "magic-t", "sandwich", "mos-sandwich"]);
     assert.equal(new Set(ranked.map((m) => m.trainPasses)).size, 1, `equal compute: ${ranked.map((m) => `${m.method} ${m.trainPasses}`).join(", ")}`);
+    for (const m of ranked) assert.ok(typeof m.seconds === "number" && m.seconds > 0, `${m.method}: wall time ${m.seconds}`);
     for (const m of ranked) {
       const k = m.kendall as { estimate: number; ci: [number, number]; n: number };
       assert.equal(k.n, gt.subnets, `${m.method}: ranked over the whole ground truth`);

@@ -29,8 +29,12 @@ test("restoreOrTrain trains and saves when there is no checkpoint, restores a ma
   assert.ok(fs.existsSync(file));
   const saved = readCheckpoint(file).meta;
   assert.deepEqual([saved.provenance, saved.seed, saved.sampler], [provenance, 1, "sandwich"]);
+  // The training's wall time is measured, saved, and reported again by a study that restores it.
+  assert.ok(first.trainingSeconds !== null && first.trainingSeconds > 0);
+  assert.equal(saved.trainingSeconds, first.trainingSeconds);
   const again = await restoreOrTrain(file, () => createMos(microConfig(), { numExperts: 2 }, 5), data, options);
   assert.match(again.source, /restored .* \(step 2\)/);
+  assert.equal(again.trainingSeconds, first.trainingSeconds);
   assert.deepEqual(Array.from(again.model.params["enc.0.fc1.experts.1.w"].dataSync()), Array.from(first.model.params["enc.0.fc1.experts.1.w"].dataSync()));
   const other = await restoreOrTrain(file, () => createSupernet(microConfig(), 1), data, options);
   assert.match(other.source, /checkpoint .* not used: .*holds a "mos" model, not "supernet".*: trained 2 updates/);

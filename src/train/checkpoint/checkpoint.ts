@@ -37,6 +37,8 @@ export interface CheckpointMeta {
   readonly seed?: number;
   /** Registry name of the arch sampler that trained it; null or absent when the saver did not say. */
   readonly sampler?: string | null;
+  /** Wall time in seconds of the training that made it, so a study that restores it can still report its cost; absent in older checkpoints. */
+  readonly trainingSeconds?: number;
 }
 
 /** What `saveCheckpoint` records beyond the model and trainer state. */
@@ -47,6 +49,8 @@ export interface SaveCheckpointOptions {
   readonly preset?: string | null;
   /** Provenance to record; default `currentProvenance(preset)` (tests inject one). */
   readonly provenance?: Provenance;
+  /** Wall time in seconds of the training that made the model (recorded for studies that restore it). */
+  readonly trainingSeconds?: number;
 }
 
 /** Writes a checkpoint atomically, with its provenance, seed and sampler (async: weights are read off the device). */
@@ -75,6 +79,7 @@ export async function saveCheckpoint(file: string, model: WeightSharingModel, st
     provenance: options.provenance ?? currentProvenance(options.preset === undefined ? currentPreset() : options.preset),
     seed: trainConfig.seed,
     sampler: options.sampler ?? null,
+    ...(options.trainingSeconds === undefined ? {} : { trainingSeconds: options.trainingSeconds }),
   };
   atomicWriteFile(file, encodeCheckpoint(meta, tensors));
 }
