@@ -36,3 +36,29 @@ export function methodComparisonFindings(rows: readonly MethodAgreement[], relia
   if (widths.length) out.push(`${view}: interval widths are ${fmt(Math.min(...widths))}-${fmt(Math.max(...widths))}; differences smaller than that are noise at this n.`);
   return out;
 }
+
+// Our method names against the MAGIC paper's rows in data/published/magic_kendall_secondary.csv.
+const magicPublishedMethods: readonly (readonly [string, string])[] = [
+  ["uniform", "baseline weight-sharing supernet"],
+  ["magic-t", "MAGIC-T (gradual modification"],
+  ["magic-t+a", "MAGIC-T + MAGIC-A"],
+];
+
+/** A sentence setting this run's order of uniform, MAGIC-T and MAGIC-T+A beside the MAGIC paper's, from the published rows (null when a row is missing). */
+export function magicPublishedFinding(rows: readonly MethodAgreement[], published: readonly Record<string, string>[], view: string): string | null {
+  const pairs = magicPublishedMethods.map(([ours, theirs]) => {
+    const row = rows.find((r) => r.method === ours);
+    const pub = published.find((p) => (p.study ?? "").startsWith("MAGIC") && (p.method ?? "").startsWith(theirs));
+    return row && pub && pub.kendall_tau !== "" ? { ours: row, published: Number(pub.kendall_tau), status: pub.status } : null;
+  });
+  if (pairs.some((p) => p === null || !Number.isFinite(p.published) || !Number.isFinite(p.ours.kendall))) return null;
+  const ps = pairs as { ours: MethodAgreement; published: number; status: string }[];
+  const orderOf = (value: (p: (typeof ps)[number]) => number) => [...ps].sort((a, b) => value(a) - value(b)).map((p) => p.ours.method).join(" < ");
+  const theirs = orderOf((p) => p.published);
+  const ours = orderOf((p) => p.ours.kendall);
+  const separated = ps.some((a) => ps.some((b) => a !== b && !overlaps(a.ours.kendallCi, b.ours.kendallCi)));
+  const values = ps.map((p) => `${p.ours.method} ${fmt(p.ours.kendall)} (published ${p.published})`).join(", ");
+  const verdict = ours === theirs ? "the same order" : `a different order (${ours}), which disagrees with the paper`;
+  const strength = separated ? "" : `; all three intervals overlap, so with ${ps[0].ours.n} subnets the order itself is not established`;
+  return `${view}: the MAGIC paper (as reported by a secondary source, ${ps[0].status}) orders ${theirs} on its BERT space; this run gives ${values}: ${verdict}${strength}.`;
+}

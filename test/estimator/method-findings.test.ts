@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { methodComparisonFindings } from "../../src/estimator/method-findings";
+import { magicPublishedFinding, methodComparisonFindings } from "../../src/estimator/method-findings";
+import { loadPublished } from "../../src/report/published";
 import { groundTruthReliability, groundTruthRows, stratifiedArchs, designBalance } from "../../src/estimator/ground-truth";
 import { getSpace } from "../../src/space/presets";
 import type { SweepRecord } from "../../src/sweep/record";
@@ -59,3 +60,19 @@ test("the stratified design fills every size stratum equally and balances every 
   assert.deepEqual(stratifiedArchs(space, 24, 11).map((x) => x.key), d.map((x) => x.key), "deterministic in the seed");
   assert.throws(() => stratifiedArchs(space, 24, 11, { sizeBins: 30 }), /sizeBins must be an integer in \[1, n = 24\]; got 30/);
 });
+
+test("magicPublishedFinding sets this run's order beside the published MAGIC rows and says when the intervals cannot order them", () => {
+  const published = loadPublished("magic_kendall_secondary.csv");
+  const row = (method: string, kendall: number, ci: [number, number]) => ({ method, kendall, kendallCi: ci, n: 24 });
+  // Published (secondary): baseline 0.36 < MAGIC-T 0.49 < MAGIC-T + MAGIC-A 0.57.
+  const agreeing = magicPublishedFinding([row("uniform", 0.1, [0.0, 0.2]), row("magic-t", 0.4, [0.3, 0.5]), row("magic-t+a", 0.7, [0.6, 0.8]), row("sandwich", 0.9, [0.8, 1])], published, "V");
+  assert.equal(agreeing, "V: the MAGIC paper (as reported by a secondary source, secondary_uncertain) orders uniform < magic-t < magic-t+a on its BERT space; this run gives uniform 0.100 (published 0.36), magic-t 0.400 (published 0.49), magic-t+a 0.700 (published 0.57): the same order.");
+  const disagreeing = magicPublishedFinding([row("uniform", 0.49, [0.2, 0.7]), row("magic-t", 0.28, [0.0, 0.5]), row("magic-t+a", 0.34, [0.1, 0.6])], published, "V");
+  assert.match(disagreeing ?? "", /a different order \(magic-t < magic-t\+a < uniform\), which disagrees with the paper; all three intervals overlap, so with 24 subnets the order itself is not established\.$/);
+  assert.equal(magicPublishedFinding([row("uniform", 0.1, [0, 0.2])], published, "V"), null, "a method missing from the run gives no sentence");
+  assert.equal(magicPublishedFinding(agreeingRows(), [], "V"), null, "no published rows, no sentence");
+});
+
+function agreeingRows() {
+  return ["uniform", "magic-t", "magic-t+a"].map((method, i) => ({ method, kendall: i / 10, kendallCi: [0, 1] as [number, number], n: 24 }));
+}
