@@ -102,7 +102,7 @@ export async function restoreOrTrain<M extends WeightSharingModel>(checkpoint: s
       const reasons = trainingMismatches(contents.meta, { provenance, trainConfig, updates: options.updates, sampler: sampler.name });
       if (reasons.length > 0) throw new Error(reasons.join("; "));
       const meta = restoreCheckpoint(checkpoint, model, state, contents);
-      return { model, source: `restored ${relative} (step ${meta.step})`, trainingSeconds: contents.meta.trainingSeconds ?? null };
+      return { model, source: `restored ${relative} (step ${meta.step})`, trainingSeconds: meta.trainingSeconds ?? null };
     } catch (e) {
       disposeParams(model.params);
       model = create();
