@@ -1,8 +1,21 @@
 /**
- * Kernels the tfjs wasm backend (4.22) lacks. `UnsortedSegmentSum` is the gradient of `gather`,
- * i.e. of every embedding lookup: without it a training step on wasm throws, and tfjs has no
- * automatic fallback to another backend for a single kernel. The JS version reads the inputs as
- * views of the wasm heap and sums rows into segments directly in the output.
+ * Kernels the tfjs wasm backend (4.22) lacks, and three it has but runs slowly on a training step.
+ * `UnsortedSegmentSum` is the gradient of `gather`, i.e. of every embedding lookup: without it a
+ * training step on wasm throws, and tfjs has no automatic fallback to another backend for a single
+ * kernel. The JS version reads the inputs as views of the wasm heap and sums rows into segments
+ * directly in the output.
+ *
+ * The replaced ones, each deferring to tfjs's own kernel outside the case it speeds up:
+ * - `Identity` and same-dtype `Cast` copy the tensor on wasm, where the cpu backend shares its
+ *   data. tfjs clones every tensor a gradient keeps for the backward pass, and casts to float32 in
+ *   the gradients of Mul and others, so a step of the largest `small` subnet made ~1,100 copies
+ *   (about a tenth of its kernel time). Tensors are immutable, as wasm's own `Reshape` already
+ *   relies on when it shares data, so sharing (a reference count) is safe.
+ * - `GatherV2` along axis 0 (every embedding lookup) computes each element's address in a
+ *   loop; copying whole rows is ~20x faster.
+ * - `Sum` over leading axes (every bias gradient, [tokens, dim] -> [dim], and layer-norm weight
+ *   gradients) transposes the whole input first on wasm, then sums: about a fifth of that step's
+ *   kernel time. Summing rows straight into the output reads the input once.
  */
 import * as tf from "@tensorflow/tfjs";
 import { computeOutput } from "./kernel-data";
@@ -46,7 +59,101 @@ const unsortedSegmentSumConfig: tf.KernelConfig = {
   },
 };
 
-/** Registers the kernels the wasm backend lacks (idempotent). */
+/**
+ * Sums `rows` consecutive rows of `cols` values of x into out (length cols), accumulating in
+ * double precision: the reduction of x [..., cols] over all its leading axes.
+ */
+export function sumRowsInto(out: tf.TypedArray, x: ArrayLike<number>, rows: number, cols: number): void {
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) acc[c] += x[base + c];
+  }
+  out.set(acc);
+}
+
+/** The reduction axes of a Sum when they are exactly the leading axes 0..k-1 of x (0 < k < rank), else null. */
+export function leadingReductionAxes(axis: number | number[], shape: readonly number[]): number | null {
+  const axes = [...new Set(tf.util.parseAxisParam(axis, [...shape]))].sort((a, b) => a - b);
+  const k = axes.length;
+  if (k === 0 || k >= shape.length || axes.some((a, i) => a !== i)) return null;
+  return k;
+}
+
+/** Throws, as tfjs's own kernel does, when an id is outside [0, rowCount). */
+export function checkGatherIds(ids: ArrayLike<number>, rowCount: number): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (!(id >= 0 && id <= rowCount - 1)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${rowCount - 1}]`);
+  }
+}
+
+/** Copies row ids[i] of x (rows of `rowSize` values) to row i of out; ids must be in range. */
+export function gatherRowsInto(out: tf.TypedArray, x: tf.TypedArray, ids: ArrayLike<number>, rowSize: number): void {
+  for (let i = 0; i < ids.length; i++) out.set(x.subarray(ids[i] * rowSize, (ids[i] + 1) * rowSize), i * rowSize);
+}
+
+interface RefCountingBackend {
+  incRef(dataId: object): void;
+}
+
+function canShare(backend: unknown): backend is RefCountingBackend {
+  return typeof (backend as Partial<RefCountingBackend>)?.incRef === "function";
+}
+
+/** The output of a kernel that shares x's data (as wasm's Reshape does): no copy. */
+function share(backend: RefCountingBackend, x: tf.TensorInfo): tf.TensorInfo {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+const replacements: Record<string, (original: tf.KernelFunc) => tf.KernelFunc> = {
+  Identity: (original) => (args: KernelArgs) => {
+    const { x } = args.inputs as unknown as { x: tf.TensorInfo };
+    return x.dtype !== "string" && canShare(args.backend) ? share(args.backend, x) : original(args);
+  },
+  Cast: (original) => (args: KernelArgs) => {
+    const { x } = args.inputs as unknown as { x: tf.TensorInfo };
+    const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
+    return dtype === x.dtype && x.dtype !== "string" && canShare(args.backend) ? share(args.backend, x) : original(args);
+  },
+  GatherV2: (original) => (args: KernelArgs) => {
+    const { x, indices } = args.inputs as unknown as { x: tf.TensorInfo; indices: tf.TensorInfo };
+    const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
+    if (tf.util.parseAxisParam(axis, [...x.shape])[0] !== 0 || (batchDims ?? 0) !== 0 || x.dtype === "string" || x.shape.length === 0) return original(args);
+    const rowSize = tf.util.sizeFromShape(x.shape.slice(1));
+    const outShape = [...indices.shape, ...x.shape.slice(1)];
+    // Checked before the output is allocated, so a bad id leaves nothing behind on the heap.
+    checkGatherIds((args.backend as unknown as { readSync(d: object): tf.TypedArray }).readSync(indices.dataId), x.shape[0]);
+    return computeOutput("wasm", args.backend as tf.KernelBackend, [x, indices], outShape, x.dtype, (out, [xs, ids]) => gatherRowsInto(out, xs, ids, rowSize));
+  },
+  Sum: (original) => (args: KernelArgs) => {
+    const { x } = args.inputs as unknown as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const k = x.dtype === "float32" ? leadingReductionAxes(axis, x.shape) : null;
+    if (k === null) return original(args);
+    const kept = x.shape.slice(k);
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, k));
+    const cols = tf.util.sizeFromShape(kept);
+    const outShape = keepDims ? [...new Array<number>(k).fill(1), ...kept] : kept;
+    return computeOutput("wasm", args.backend as tf.KernelBackend, [x], outShape, "float32", (out, [xs]) => sumRowsInto(out, xs, rows, cols));
+  },
+};
+
+/** Set on the kernel functions we installed, so registering again does not wrap them twice. */
+const replacedMark = Symbol.for("supernet-lab.replaced-wasm-kernel");
+
+/** Registers the kernels the wasm backend lacks and the faster replacements above (idempotent). */
 export function registerWasmKernels(): void {
   if (!tf.getKernel("UnsortedSegmentSum", "wasm")) tf.registerKernel(unsortedSegmentSumConfig);
+  for (const [name, replace] of Object.entries(replacements)) {
+    const config = tf.getKernel(name, "wasm");
+    if (!config || (config.kernelFunc as unknown as Record<symbol, boolean>)[replacedMark]) continue;
+    const kernelFunc = replace(config.kernelFunc);
+    (kernelFunc as unknown as Record<symbol, boolean>)[replacedMark] = true;
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({ ...config, kernelFunc });
+  }
 }

@@ -64,3 +64,87 @@ test("unsortedSegmentSumValues sums rows by id and drops ids outside [0, numSegm
   assert.deepEqual(Array.from(unsortedSegmentSumValues([1, 2, 3, 4, 5, 6], [3, 2], [1, 1, -1], 2)), [0, 0, 4, 6]);
   assert.deepEqual(Array.from(unsortedSegmentSumValues([1, 2, 3], [3], [0, 2, 0], 3)), [4, 0, 2]);
 });
+
+/** The wasm backend's count of live data buffers (what a leak would raise). */
+function wasmDataIds(): number {
+  return (tf.engine().findBackend("wasm") as unknown as { numDataIds(): number }).numDataIds();
+}
+
+test("Sum over leading axes matches cpu, keeps dims when asked, and accumulates in double precision; other sums defer to tfjs", async () => {
+  registerWasmKernels();
+  const rng = new Rng(43);
+  const x3 = tf.tensor3d(Float32Array.from({ length: 3 * 4 * 5 }, () => rng.normal()), [3, 4, 5]);
+  const ints = tf.tensor2d([[1, 2], [3, 4], [5, 7]], [3, 2], "int32");
+  const run = () =>
+    tf.tidy(() => ({
+      axis0: tf.sum(x3, 0).arraySync(),
+      axes01: tf.sum(x3, [1, 0]).arraySync(),
+      negative: tf.sum(x3, [-3, -2], true).arraySync(),
+      middle: tf.sum(x3, 1).arraySync(),
+      last: tf.sum(x3, -1).arraySync(),
+      all: tf.sum(x3).arraySync(),
+      ints: tf.sum(ints, 0).arraySync(),
+      empty: tf.sum(tf.zeros([0, 3]), 0).arraySync(),
+    }));
+  const onCpu = await on("cpu", run);
+  await on("wasm", run); // moves x3 and ints to wasm
+  const before = wasmDataIds();
+  const onWasm = await on("wasm", run);
+  assert.equal(wasmDataIds(), before, "no buffers left behind");
+  for (const key of Object.keys(onCpu) as (keyof typeof onCpu)[]) {
+    const a = [onWasm[key]].flat(3) as number[];
+    const b = [onCpu[key]].flat(3) as number[];
+    assert.equal(a.length, b.length, key);
+    b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `${key} element ${i}: ${a[i]} vs ${v}`));
+  }
+  assert.deepEqual(tf.tidy(() => tf.sum(x3, [0, 1], true).shape), [1, 1, 5]);
+  // 1e8 + 1 rounds back to 1e8 in float32; summed in double the 1 survives the cancellation.
+  assert.deepEqual(tf.tidy(() => tf.sum(tf.tensor2d([[1e8], [1], [-1e8]]), 0).arraySync()), [1]);
+  tf.dispose([x3, ints]);
+});
+
+test("Identity and same-dtype Cast share the tensor's data on wasm; each copy outlives the original", async () => {
+  registerWasmKernels();
+  await tf.setBackend("wasm");
+  const before = wasmDataIds();
+  const x = tf.tensor2d([[1.5, -2.25], [3, 4.75]]);
+  const clone = tf.clone(x);
+  const same = tf.cast(x, "float32");
+  const ints = tf.cast(x, "int32");
+  const id = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
+  assert.equal(id(clone), id(x));
+  assert.equal(id(same), id(x));
+  assert.notEqual(id(ints), id(x));
+  assert.equal(wasmDataIds(), before + 2, "one buffer for x and its two views, one for the int32 cast");
+  x.dispose();
+  assert.deepEqual(clone.arraySync(), [[1.5, -2.25], [3, 4.75]]);
+  assert.deepEqual(same.arraySync(), [[1.5, -2.25], [3, 4.75]]);
+  assert.deepEqual(ints.arraySync(), [[1, -2], [3, 4]]);
+  clone.dispose();
+  assert.equal(wasmDataIds(), before + 2, "the buffer lives while a view holds it");
+  tf.dispose([same, ints]);
+  assert.equal(wasmDataIds(), before, "and is freed with the last one");
+});
+
+test("gather along axis 0 copies rows as cpu does, for any shape of ids; an id out of range throws and leaves nothing behind", async () => {
+  registerWasmKernels();
+  const rng = new Rng(44);
+  const x = table(rng, 7, 4);
+  const ids = tf.tensor2d([[3, 0], [6, 6], [1, 3]], [3, 2], "int32");
+  const intTable = tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], "int32");
+  const run = () =>
+    tf.tidy(() => ({
+      rows: tf.gather(x, ids).arraySync(),
+      flat: tf.gather(tf.reshape(x, [28]), tf.tensor1d([27, 0, 5], "int32")).arraySync(),
+      ints: tf.gather(intTable, tf.tensor1d([2, 2, 0], "int32")).arraySync(),
+    }));
+  const onCpu = await on("cpu", run);
+  const onWasm = await on("wasm", run);
+  assert.deepEqual(onWasm, onCpu);
+  const before = wasmDataIds();
+  const bad = tf.tensor1d([2, 7], "int32");
+  assert.throws(() => tf.gather(x, bad), /GatherV2: the index value 7 is not in \[0, 6\]/);
+  bad.dispose();
+  assert.equal(wasmDataIds(), before);
+  tf.dispose([x, ids, intTable]);
+});
