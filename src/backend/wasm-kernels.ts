@@ -1,5 +1,5 @@
 /**
- * Kernels the tfjs wasm backend (4.22) lacks, and three it has but runs slowly on a training step.
+ * Kernels the tfjs wasm backend (4.22) lacks, and four it has but runs slowly on a training step.
  * `UnsortedSegmentSum` is the gradient of `gather`, i.e. of every embedding lookup: without it a
  * training step on wasm throws, and tfjs has no automatic fallback to another backend for a single
  * kernel. The JS version reads the inputs as views of the wasm heap and sums rows into segments
