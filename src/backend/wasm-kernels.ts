@@ -63,7 +63,7 @@ const unsortedSegmentSumConfig: tf.KernelConfig = {
  * Sums `rows` consecutive rows of `cols` values of x into out (length cols), accumulating in
  * double precision: the reduction of x [..., cols] over all its leading axes.
  */
-export function sumRowsInto(out: tf.TypedArray, x: ArrayLike<number>, rows: number, cols: number): void {
+function sumRowsInto(out: tf.TypedArray, x: ArrayLike<number>, rows: number, cols: number): void {
   const acc = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -73,7 +73,7 @@ export function sumRowsInto(out: tf.TypedArray, x: ArrayLike<number>, rows: numb
 }
 
 /** The reduction axes of a Sum when they are exactly the leading axes 0..k-1 of x (0 < k < rank), else null. */
-export function leadingReductionAxes(axis: number | number[], shape: readonly number[]): number | null {
+function leadingReductionAxes(axis: number | number[], shape: readonly number[]): number | null {
   const axes = [...new Set(tf.util.parseAxisParam(axis, [...shape]))].sort((a, b) => a - b);
   const k = axes.length;
   if (k === 0 || k >= shape.length || axes.some((a, i) => a !== i)) return null;
@@ -81,7 +81,7 @@ export function leadingReductionAxes(axis: number | number[], shape: readonly nu
 }
 
 /** Throws, as tfjs's own kernel does, when an id is outside [0, rowCount). */
-export function checkGatherIds(ids: ArrayLike<number>, rowCount: number): void {
+function checkGatherIds(ids: ArrayLike<number>, rowCount: number): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     if (!(id >= 0 && id <= rowCount - 1)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${rowCount - 1}]`);
@@ -89,7 +89,7 @@ export function checkGatherIds(ids: ArrayLike<number>, rowCount: number): void {
 }
 
 /** Copies row ids[i] of x (rows of `rowSize` values) to row i of out; ids must be in range. */
-export function gatherRowsInto(out: tf.TypedArray, x: tf.TypedArray, ids: ArrayLike<number>, rowSize: number): void {
+function gatherRowsInto(out: tf.TypedArray, x: tf.TypedArray, ids: ArrayLike<number>, rowSize: number): void {
   for (let i = 0; i < ids.length; i++) out.set(x.subarray(ids[i] * rowSize, (ids[i] + 1) * rowSize), i * rowSize);
 }
 
@@ -125,9 +125,10 @@ const replacements: Record<string, (original: tf.KernelFunc) => tf.KernelFunc> =
     if (tf.util.parseAxisParam(axis, [...x.shape])[0] !== 0 || (batchDims ?? 0) !== 0 || x.dtype === "string" || x.shape.length === 0) return original(args);
     const rowSize = tf.util.sizeFromShape(x.shape.slice(1));
     const outShape = [...indices.shape, ...x.shape.slice(1)];
-    // Checked before the output is allocated, so a bad id leaves nothing behind on the heap.
-    checkGatherIds((args.backend as unknown as { readSync(d: object): tf.TypedArray }).readSync(indices.dataId), x.shape[0]);
-    return computeOutput("wasm", args.backend as tf.KernelBackend, [x, indices], outShape, x.dtype, (out, [xs, ids]) => gatherRowsInto(out, xs, ids, rowSize));
+    // Read and checked before the output is allocated, so a bad id leaves nothing behind on the heap.
+    const ids = (args.backend as unknown as { readSync(d: object): tf.TypedArray }).readSync(indices.dataId);
+    checkGatherIds(ids, x.shape[0]);
+    return computeOutput("wasm", args.backend as tf.KernelBackend, [x], outShape, x.dtype, (out, [xs]) => gatherRowsInto(out, xs, ids, rowSize));
   },
   Sum: (original) => (args: KernelArgs) => {
     const { x } = args.inputs as unknown as { x: tf.TensorInfo };
