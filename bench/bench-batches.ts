@@ -8,9 +8,9 @@ import { loadTranslationData } from "../src/data/translation-data";
 /** Data options of the benchmark (the `small` preset's tokenizer, length and batch size). */
 export const benchDataOptions = Object.freeze({ vocabSize: 4000, trainPairs: 4000, validPairs: 16, maxLen: 64, maxTokens: 2048, seed: 1 });
 
-/** The first `count` training batches of epoch 0 and the vocabulary size. */
-export function benchBatches(count: number): { batches: TranslationBatch[]; vocabSize: number } {
-  const data = loadTranslationData(benchDataOptions);
+/** The first `count` training batches of epoch 0 and the vocabulary size; `maxTokens` overrides the batch size in tokens. */
+export function benchBatches(count: number, maxTokens: number = benchDataOptions.maxTokens): { batches: TranslationBatch[]; vocabSize: number } {
+  const data = loadTranslationData({ ...benchDataOptions, maxTokens });
   const all = data.batchesForEpoch(0);
   if (all.length < count) throw new Error(`bench: need ${count} batches, the data gives ${all.length}`);
   return { batches: all.slice(0, count), vocabSize: data.tokenizer.vocabSize };

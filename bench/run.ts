@@ -7,7 +7,10 @@
  * Options: --steps N (timed steps per subnet, default 12), --warmup N (default 2),
  * --budget S (seconds of timed steps per subnet before stopping early, default 120),
  * --no-torch, --no-profile, --keep-exchange (keep the folder of files handed to PyTorch),
- * --webgpu (also measure webgpu on a software adapter), --no-webgpu (never measure webgpu).
+ * --webgpu (also measure webgpu on a software adapter), --no-webgpu (never measure webgpu),
+ * --space NAME (the translation space whose largest and smallest subnets are timed: tiny, small
+ * or paper; default small), --max-tokens N (tokens per batch, default the small preset's 2048),
+ * --torch-device DEV (where PyTorch runs: cpu, the default, or cuda / cuda:N on a GPU machine).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -53,12 +56,23 @@ interface BenchOptions {
   readonly profile: boolean;
   readonly keepExchange: boolean;
   readonly webgpu: WebgpuRoute;
+  readonly space: TranslationSpaceName;
+  readonly maxTokens: number;
+  readonly torchDevice: string;
 }
 
+/** The translation spaces the throughput section can time (the MoE twins have their own section). */
+const translationSpaces = ["tiny", "small", "paper"] as const;
+type TranslationSpaceName = (typeof translationSpaces)[number];
+
 function parseOptions(argv: readonly string[]): BenchOptions {
-  const o = { steps: 12, warmup: 2, budgetSeconds: 120, torch: true, profile: true, keepExchange: false, webgpu: "auto" as WebgpuRoute };
+  const o = {
+    steps: 12, warmup: 2, budgetSeconds: 120, torch: true, profile: true, keepExchange: false, webgpu: "auto" as WebgpuRoute,
+    space: "small" as TranslationSpaceName, maxTokens: benchDataOptions.maxTokens as number, torchDevice: "cpu",
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
+    const text = () => String(inline ?? argv[++i] ?? "");
     const value = () => {
       const v = Number(inline ?? argv[++i]);
       if (!Number.isFinite(v) || v < 0) throw new Error(`bench: ${flag} needs a number >= 0; got "${inline ?? argv[i]}"`);
@@ -72,7 +86,20 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === "--keep-exchange") o.keepExchange = true;
     else if (flag === "--webgpu") o.webgpu = "on";
     else if (flag === "--no-webgpu") o.webgpu = "off";
-    else throw new Error(`bench: unknown option "${argv[i]}"; known: --steps N, --warmup N, --budget SECONDS, --no-torch, --no-profile, --keep-exchange, --webgpu, --no-webgpu`);
+    else if (flag === "--space") {
+      const name = text();
+      if (!(translationSpaces as readonly string[]).includes(name)) throw new Error(`bench: --space must be one of ${translationSpaces.join(", ")}; got "${name}"`);
+      o.space = name as TranslationSpaceName;
+    } else if (flag === "--max-tokens") {
+      const n = Math.round(value());
+      // A batch must hold at least one pair of the longest length the data keeps.
+      if (n < benchDataOptions.maxLen || n > 65536) throw new Error(`bench: --max-tokens must be in [${benchDataOptions.maxLen}, 65536]; got ${n}`);
+      o.maxTokens = n;
+    } else if (flag === "--torch-device") {
+      const device = text();
+      if (!/^(cpu|cuda(:\d+)?)$/.test(device)) throw new Error(`bench: --torch-device must be cpu, cuda or cuda:N; got "${device}"`);
+      o.torchDevice = device;
+    } else throw new Error(`bench: unknown option "${argv[i]}"; known: --steps N, --warmup N, --budget SECONDS, --no-torch, --no-profile, --keep-exchange, --webgpu, --no-webgpu, --space NAME, --max-tokens N, --torch-device DEV`);
   }
   return o;
 }
@@ -97,7 +124,9 @@ async function section<T>(name: string, fn: () => T | Promise<T>): Promise<T | n
   }
 }
 
+/** The revision measured: SUPERNET_REVISION when set (an offline pack records its own), else git's HEAD. */
 function gitRevision(): string | null {
+  if (process.env.SUPERNET_REVISION) return process.env.SUPERNET_REVISION;
   try {
     return execFileSync("git", ["rev-parse", "HEAD"], { cwd: projectRoot, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
@@ -129,7 +158,9 @@ interface TorchOutput {
 async function main(): Promise<void> {
   const started = performance.now();
   const options = parseOptions(process.argv.slice(2));
-  const space = getSpace("small");
+  const space = getSpace(options.space);
+  // torch_reference.py reads it; set here so every PyTorch run of this bench (BERT too) uses it.
+  process.env.SUPERNET_TORCH_DEVICE = options.torchDevice;
   const subnets: { label: string; arch: Arch }[] = [
     { label: "largest", arch: largestArch(space) },
     { label: "smallest", arch: smallestArch(space) },
@@ -149,9 +180,9 @@ async function main(): Promise<void> {
   });
 
   const data = await section("data", () => {
-    const d = benchBatches(options.warmup + options.steps);
+    const d = benchBatches(options.warmup + options.steps, options.maxTokens);
     const stats = batchStats(d.batches);
-    log(`   bible-en-es, vocab ${d.vocabSize}: ${stats.batches} batches of epoch 0, ${stats.rows} rows, ${stats.targetTokens} real / ${stats.paddedTargetTokens} padded target tokens`);
+    log(`   bible-en-es, vocab ${d.vocabSize}, batches of up to ${options.maxTokens} tokens: ${stats.batches} batches of epoch 0, ${stats.rows} rows, ${stats.targetTokens} real / ${stats.paddedTargetTokens} padded target tokens`);
     return { ...d, stats };
   });
 
@@ -184,7 +215,7 @@ async function main(): Promise<void> {
     for (const { label, arch } of subnets) {
       await variant.enable();
       const key = variantKey(variant.label, label, variants);
-      ours[key] = await section(`training throughput, ours (${variant.label}): ${label} subnet of "small"`, async () => {
+      ours[key] = await section(`training throughput, ours (${variant.label}): ${label} subnet of "${space.name}"`, async () => {
         if (!data) throw new Error("no batches (the data section failed)");
         log(`   ${archParams(space, arch, data.vocabSize).toLocaleString("en-US")} parameters; ${options.warmup} warm-up + up to ${options.steps} timed steps (budget ${options.budgetSeconds} s)`);
         const r = await measureTrainingThroughput({
@@ -248,7 +279,7 @@ async function main(): Promise<void> {
         };
         const inputFile = path.join(exchangeDir, "input.json");
         fs.writeFileSync(inputFile, JSON.stringify(input));
-        log(`   torch ${torchStatus.version}, ${torchThreads} threads, weights: ${weights ? "the TypeScript supernet's initial weights" : "fresh"}`);
+        log(`   torch ${torchStatus.version} on ${options.torchDevice}, ${torchThreads} threads, weights: ${weights ? "the TypeScript supernet's initial weights" : "fresh"}`);
         const out = runTorchReference(inputFile, torchThreads, 600) as TorchOutput;
         for (const s of out.subnets) {
           if (s.error) log(`   ${s.label}: FAILED ${s.error}`);
@@ -416,7 +447,7 @@ function summarize(s: SummaryInput): void {
       gitRevision: gitRevision(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, loadAverageAtStart: s.loadAtStart, loadAverageAtEnd: os.loadavg()[0] },
       options: s.options,
-      settings: { space: s.space.name, data: benchDataOptions, seed, lr, torchThreads, goalRatio },
+      settings: { space: s.space.name, data: { ...benchDataOptions, maxTokens: s.options.maxTokens }, seed, lr, torchThreads, torchDevice: s.options.torchDevice, goalRatio },
       backend: s.backend,
       data: s.data?.stats ?? null,
       matmul: s.matmul,

@@ -7,8 +7,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
-/** The Python that has Debian's torch (python3 on PATH may be another one). */
-export const systemPython = "/usr/bin/python3";
+/**
+ * The Python that has Debian's torch (python3 on PATH may be another one); SUPERNET_PYTHON names
+ * another one (a GPU machine's CUDA build of torch, say), which is then used as it is, never
+ * installed into.
+ */
+export const systemPython = process.env.SUPERNET_PYTHON || "/usr/bin/python3";
+const pythonChosen = Boolean(process.env.SUPERNET_PYTHON);
 const debianPackages = ["python3-torch", "libopenblas0-pthread"];
 
 /** Whether torch can be used, and what was done to get it. */
@@ -42,12 +47,13 @@ function aptGet(args: string[], log: (line: string) => void, actions: string[]):
   return true;
 }
 
-/** Checks `import torch`; as root, tries apt-get install (then update + install) when it fails. */
+/** Checks `import torch`; as root, tries apt-get install (then update + install) when it fails, unless SUPERNET_PYTHON chose the Python. */
 export function ensureTorch(log: (line: string) => void): TorchAvailability {
   const actions: string[] = [`${systemPython} -c "import torch"`];
   const first = probeTorch();
   if (first.ok) return { ok: true, version: first.version, actions };
   log(`  PyTorch not importable by ${systemPython}: ${first.error}`);
+  if (pythonChosen) return { ok: false, why: `SUPERNET_PYTHON=${systemPython} cannot import torch (${first.error})`, actions };
   if (typeof process.getuid !== "function" || process.getuid() !== 0) {
     return { ok: false, why: `${systemPython} cannot import torch (${first.error}) and this is not root, so apt-get install -y ${debianPackages.join(" ")} was not tried`, actions };
   }

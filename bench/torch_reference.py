@@ -22,6 +22,10 @@ for supernet training: gradients and Adam updates are full-size). "standalone" m
 slices once instead. With the initial weights of the TypeScript supernet given, the eval-mode loss
 at initialisation must equal the TypeScript one: that checks that the two models are the same.
 
+Runs on the CPU unless SUPERNET_TORCH_DEVICE (or the input's "device") names another device, such
+as cuda: weights, batches and masks then live there, and reading each step's loss waits for the
+device, so the step times are whole.
+
 Usage: torch_reference.py INPUT.json  ->  prints one JSON object on stdout (the last line).
 """
 import json
@@ -32,6 +36,9 @@ import time
 
 import torch
 import torch.nn.functional as F
+
+# Where the model, batches and masks live; main() sets it from the environment or the input.
+DEVICE = torch.device("cpu")
 
 
 def load_weights(spec, base_dir):
@@ -121,7 +128,7 @@ class Subnet:
         source = {n: weights[n] for n in self.shapes}
         if mode == "standalone":
             source = {n: block(t, self.shapes[n]) for n, t in source.items()}
-        self.params = {n: t.clone().contiguous().requires_grad_(True) for n, t in source.items()}
+        self.params = {n: t.to(DEVICE).clone().contiguous().requires_grad_(True) for n, t in source.items()}
         self.training = True
         self._positions = {}
 
@@ -153,7 +160,7 @@ class Subnet:
             pos = torch.zeros(length, dim, dtype=torch.float64)
             pos[:, :half] = torch.sin(angles)
             pos[:, half: 2 * half] = torch.cos(angles)
-            self._positions[key] = pos.float()
+            self._positions[key] = pos.float().to(DEVICE)
         return self._positions[key]
 
     def embed(self, ids, dim):
@@ -199,7 +206,7 @@ class Subnet:
         enc_dim = self.arch["encoder"]["embedDim"]
         p = self.rates["decoder"]
         t = tgt_in.shape[1]
-        causal = torch.triu(torch.full((t, t), -1e9), diagonal=1)[None, None]  # (1, 1, T, T)
+        causal = torch.triu(torch.full((t, t), -1e9, device=DEVICE), diagonal=1)[None, None]  # (1, 1, T, T)
         x = self.dropout(self.embed(tgt_in, dim), p)
         for l in range(a["numLayers"]):
             pre = f"dec.{l}"
@@ -233,11 +240,11 @@ def label_smoothed_loss(logits, targets, mask, eps):
 def batch_tensors(b):
     shape_s, shape_t = (b["rows"], b["srcLen"]), (b["rows"], b["tgtLen"])
     return {
-        "src": torch.tensor(b["src"], dtype=torch.long).view(shape_s),
-        "srcMask": torch.tensor(b["srcMask"], dtype=torch.float32).view(shape_s),
-        "tgtIn": torch.tensor(b["tgtIn"], dtype=torch.long).view(shape_t),
-        "tgtOut": torch.tensor(b["tgtOut"], dtype=torch.long).view(shape_t),
-        "tgtMask": torch.tensor(b["tgtMask"], dtype=torch.float32).view(shape_t),
+        "src": torch.tensor(b["src"], dtype=torch.long, device=DEVICE).view(shape_s),
+        "srcMask": torch.tensor(b["srcMask"], dtype=torch.float32, device=DEVICE).view(shape_s),
+        "tgtIn": torch.tensor(b["tgtIn"], dtype=torch.long, device=DEVICE).view(shape_t),
+        "tgtOut": torch.tensor(b["tgtOut"], dtype=torch.long, device=DEVICE).view(shape_t),
+        "tgtMask": torch.tensor(b["tgtMask"], dtype=torch.float32, device=DEVICE).view(shape_t),
         "tokens": int(b["numTargetTokens"]),
     }
 
@@ -286,14 +293,22 @@ def train_subnet(cfg, weights, sub, batches):
     }
 
 
+def synchronize():
+    """Waits for the device's queued work (a no-op on the CPU)."""
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize(DEVICE)
+
+
 def matmul_gflops(n, repeats):
-    a, b = torch.randn(n, n), torch.randn(n, n)
+    a, b = torch.randn(n, n, device=DEVICE), torch.randn(n, n, device=DEVICE)
     for _ in range(2):
         torch.matmul(a, b)
     times = []
     for _ in range(repeats):
+        synchronize()
         t0 = time.perf_counter()
         torch.matmul(a, b)
+        synchronize()
         times.append(time.perf_counter() - t0)
     times.sort()
     return {"n": n, "repeats": repeats, "medianGflops": 2 * n**3 / times[len(times) // 2] / 1e9, "bestGflops": 2 * n**3 / times[0] / 1e9}
@@ -304,6 +319,8 @@ def main():
     base_dir = os.path.dirname(os.path.abspath(input_file))
     with open(input_file) as f:
         cfg = json.load(f)
+    global DEVICE
+    DEVICE = torch.device(os.environ.get("SUPERNET_TORCH_DEVICE") or cfg.get("device", "cpu"))
     torch.set_num_threads(cfg.get("threads", 2))
     batches = [batch_tensors(b) for b in cfg["batches"]]
     weights = load_weights(cfg["weights"], base_dir) if cfg.get("weights") else None
@@ -319,6 +336,7 @@ def main():
     out = {
         "torchVersion": torch.__version__,
         "threads": torch.get_num_threads(),
+        "device": str(DEVICE) if DEVICE.type != "cuda" else f"{DEVICE} ({torch.cuda.get_device_name(DEVICE)})",
         "ompWaitPolicy": os.environ.get("OMP_WAIT_POLICY"),
         "mode": cfg.get("mode", "supernet"),
         "initWeights": "typescript" if weights is not None else "fresh (same scheme, other values)",
