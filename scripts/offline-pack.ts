@@ -137,12 +137,25 @@ function tarXz(archive: string, dir: string, entries: readonly string[]): void {
   execFileSync("tar", ["-cJf", archive, "-C", dir, ...entries], { env: { ...process.env, XZ_OPT: "-6 -T0" }, stdio: "inherit" });
 }
 
-/** Downloads Debian's Vulkan loader (libvulkan1) into `dir`; a GPU machine may lack it. Returns why not, or null. */
-function fetchVulkanLoader(dir: string): string | null {
-  fs.mkdirSync(dir, { recursive: true });
-  const r = spawnSync("apt-get", ["download", "libvulkan1"], { cwd: dir, encoding: "utf8", timeout: 300_000 });
-  if (r.status !== 0) return `apt-get download libvulkan1 failed: ${`${r.stderr ?? ""}${r.error ?? ""}`.trim().split("\n").pop()}`;
-  return null;
+/** Puts Debian's Vulkan loader (libvulkan.so.1 from libvulkan1) in `dir`; a GPU machine may lack it. Returns why not, or null. */
+function packVulkanLoader(dir: string): string | null {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "offline-pack-vulkan-"));
+  try {
+    const r = spawnSync("apt-get", ["download", "libvulkan1"], { cwd: tmp, encoding: "utf8", timeout: 300_000 });
+    if (r.status !== 0) return `apt-get download libvulkan1 failed: ${`${r.stderr ?? ""}${r.error ?? ""}`.trim().split("\n").pop()}`;
+    const deb = fs.readdirSync(tmp).find((f) => f.endsWith(".deb"));
+    if (!deb) return "apt-get download libvulkan1 left no .deb";
+    // Unpacked here, so that the target machine needs no dpkg.
+    execFileSync("dpkg-deb", ["-x", path.join(tmp, deb), path.join(tmp, "root")]);
+    const lib = path.join(tmp, "root", "usr", "lib", "x86_64-linux-gnu", "libvulkan.so.1");
+    if (!fs.existsSync(lib)) return `${deb} holds no usr/lib/x86_64-linux-gnu/libvulkan.so.1`;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(fs.realpathSync(lib), path.join(dir, "libvulkan.so.1"));
+    fs.writeFileSync(path.join(dir, "SOURCE"), `${deb} (Debian)\n`);
+    return null;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 function sizeMb(file: string): number {
@@ -185,7 +198,7 @@ function main(): void {
   tarXz(path.join(building, "node.tar.xz"), path.dirname(nodeStage), ["bin"]);
   fs.rmSync(path.dirname(nodeStage), { recursive: true, force: true });
 
-  const vulkanWhy = fetchVulkanLoader(path.join(building, "vulkan"));
+  const vulkanWhy = packVulkanLoader(path.join(building, "vulkan"));
   if (vulkanWhy) log(`no Vulkan loader in the pack (${vulkanWhy}); the target machine must have libvulkan.so.1`);
 
   fs.copyFileSync(path.join(projectRoot, "scripts", "offline", "run.sh"), path.join(building, "run.sh"));

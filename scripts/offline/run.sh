@@ -16,16 +16,20 @@ work=${OFFLINE_WORK:-/tmp/supernet-offline}
 mkdir -p "$work"
 say() { echo "offline-run: $*"; }
 
-[ -x "$work/bin/node" ] || tar -xJf "$pack/node.tar.xz" -C "$work"
-[ -d "$pack/node_modules" ] || tar -xJf "$pack/runtime.tar.xz" -C "$pack"
+# tar needs the xz program for .tar.xz; Python's tarfile does not, and a GPU machine has Python.
+untar() {
+  if command -v xz > /dev/null; then tar -xJf "$1" -C "$2"
+  else python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$1" "$2"; fi
+}
+[ -x "$work/bin/node" ] || untar "$pack/node.tar.xz" "$work"
+[ -d "$pack/node_modules" ] || untar "$pack/runtime.tar.xz" "$pack"
 say "node $("$work/bin/node" --version) (packed $(cat "$pack/NODE_VERSION")), revision $(cat "$pack/REVISION")"
 
 # Dawn opens libvulkan.so.1 itself; bring Debian's loader when the machine has none.
 if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1'; then
-  if compgen -G "$pack/vulkan/*.deb" > /dev/null; then
-    for deb in "$pack"/vulkan/*.deb; do dpkg-deb -x "$deb" "$work/vulkan"; done
-    export LD_LIBRARY_PATH="$work/vulkan/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    say "no libvulkan.so.1 on this machine: using the packed loader"
+  if [ -f "$pack/vulkan/libvulkan.so.1" ]; then
+    export LD_LIBRARY_PATH="$pack/vulkan${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    say "no libvulkan.so.1 on this machine: using the packed loader ($(cat "$pack/vulkan/SOURCE"))"
   else
     say "no libvulkan.so.1 on this machine and none packed: webgpu will find no adapter"
   fi
