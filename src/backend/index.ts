@@ -3,6 +3,7 @@ export * from "./native-backend";
 export * from "./select-backend";
 export * from "./describe-backend";
 export * from "./wasm-kernels";
+export * from "./wasm-heap";
 export * from "./wasm-threads";
 export * from "./blas";
 export * from "./webgpu";

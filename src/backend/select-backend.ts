@@ -12,6 +12,7 @@ import { BackendName, backendEnvVar, backendNames, parseBackendName, parseThread
 import { RequireModule, nativeModules, nativeUnavailable } from "./native-backend";
 import { BlasStatus, initBlas } from "./blas";
 import { registerWasmKernels } from "./wasm-kernels";
+import { MallocModule, guardWasmMalloc } from "./wasm-heap";
 import { ImportModule, WebgpuAdapterReport, tryWebgpu } from "./webgpu";
 import { installThreadedWasm, restoreSingleThreadWasm, wasmThreadsInUse } from "./wasm-threads";
 
@@ -98,6 +99,8 @@ async function tryWasm(requireModule: RequireModule, threads: number, env: Reado
     why = await setBackendSafely("wasm");
   }
   if (why !== null) return { why, threads: 0 };
+  const module = (tf.findBackend("wasm") as { wasm?: Partial<MallocModule> } | undefined)?.wasm;
+  if (typeof module?._malloc === "function") guardWasmMalloc(module as MallocModule);
   const inUse = wasmThreadsInUse();
   if (inUse < threads && note === "") note = `tfjs reports ${inUse} of ${threads} threads`;
   const simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
