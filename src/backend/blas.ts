@@ -5,8 +5,8 @@
  * transposed operands without the explicit copies the wasm path needs. When the addon is not
  * built, cannot load, or SUPERNET_BLAS=off, everything runs on the wasm kernels and `blasStatus`
  * says why. OpenBLAS picks its kernels for the CPU when it loads, unless OPENBLAS_CORETYPE names
- * them (this machine kind sets Haswell, the AVX2 kernels; unset, OpenBLAS takes its AVX-512 ones
- * here, about 1.5x faster on a 1024^3 product); the status's `config` names the core in use.
+ * them; when the variable is unset the library sets it from the CPU's flags first (see
+ * `coreTypeFromFlags`). The status's `config` names the core in use.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -42,8 +42,10 @@ export interface BlasAddon {
 export interface BlasStatus {
   readonly used: boolean;
   readonly why: string;
-  /** OpenBLAS's build description when loaded. */
+  /** OpenBLAS's build description when loaded (it names the kernels' core). */
   readonly config?: string;
+  /** Where OPENBLAS_CORETYPE came from: the environment, the CPU's flags, or nowhere (OpenBLAS's own detection). */
+  readonly coreTypeSource?: CoreTypeSource;
   readonly threads?: number;
 }
 
@@ -60,7 +62,44 @@ function shortenThreadSpin(): void {
   if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = "4";
 }
 
+/** Where the OpenBLAS kernels' core type came from. */
+export type CoreTypeSource = "environment" | "cpu flags" | "openblas";
+
+/**
+ * The OPENBLAS_CORETYPE for a CPU with these /proc/cpuinfo flags: SkylakeX (OpenBLAS's AVX-512
+ * kernels) with AVX-512 F, DQ, BW and VL; Haswell (AVX2) with AVX2 and FMA; else null.
+ */
+export function coreTypeFromFlags(flags: ReadonlySet<string>): string | null {
+  if (["avx512f", "avx512dq", "avx512bw", "avx512vl"].every((f) => flags.has(f))) return "SkylakeX";
+  if (flags.has("avx2") && flags.has("fma")) return "Haswell";
+  return null;
+}
+
+/**
+ * OpenBLAS (built with DYNAMIC_ARCH, as Debian's is) chooses its kernels from the CPU's family and
+ * model numbers, and a virtual CPU that hides them gets the generic ones: on one such machine
+ * ("Intel(R) Xeon(R) Processor", AVX-512) it took Prescott (SSE3), and a 1024^3 product ran at
+ * 33-62 GFLOP/s instead of 180-357 with the AVX-512 kernels. The flags are what the kernels need,
+ * so an unset OPENBLAS_CORETYPE is set from them before the library loads (and PyTorch, started
+ * by the bench from this process, inherits the same choice); a value already set is left alone.
+ */
+function chooseCoreType(): CoreTypeSource {
+  if (process.env.OPENBLAS_CORETYPE !== undefined) return "environment";
+  let flags: Set<string>;
+  try {
+    const line = fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags"));
+    flags = new Set((line ?? "").split(":")[1]?.trim().split(/\s+/) ?? []);
+  } catch {
+    return "openblas";
+  }
+  const core = coreTypeFromFlags(flags);
+  if (core === null) return "openblas";
+  process.env.OPENBLAS_CORETYPE = core;
+  return "cpu flags";
+}
+
 let addon: BlasAddon | null = null;
+let coreTypeSource: CoreTypeSource | undefined;
 let status: BlasStatus = { used: false, why: "not initialised (selectBackend initialises it with the wasm backend)" };
 
 function parseSwitch(value: string | undefined): "on" | "off" | "auto" {
@@ -88,6 +127,8 @@ export function initBlas(threads: number, env: Readonly<Record<string, string | 
   } else {
     try {
       shortenThreadSpin();
+      // OpenBLAS reads the variable once, when it loads: choose before the first load only.
+      coreTypeSource ??= chooseCoreType();
       addon = require(addonPath) as BlasAddon;
       addon.threads(threads);
     } catch (err) {
@@ -101,7 +142,7 @@ export function initBlas(threads: number, env: Readonly<Record<string, string | 
     return status;
   }
   const a = addon as BlasAddon;
-  status = { used: true, why: mode === "on" ? `forced by ${blasEnvVar}` : "OpenBLAS addon loaded", config: a.config().trim(), threads: a.threads() };
+  status = { used: true, why: mode === "on" ? `forced by ${blasEnvVar}` : "OpenBLAS addon loaded", config: a.config().trim(), threads: a.threads(), coreTypeSource };
   return status;
 }
 

@@ -2,6 +2,7 @@
  * A one-line account of the backend in use, for the first cell of every notebook and the header
  * of every log: which backend, how many threads, and why each faster one was skipped.
  */
+import type { BlasStatus } from "./blas";
 import type { BackendReport } from "./select-backend";
 import { describeAdapter } from "./webgpu";
 
@@ -10,8 +11,18 @@ export function describeBackend(report: BackendReport): string {
   // A GPU's width is its adapter, not a thread count.
   const details = report.name === "webgpu" && report.adapter ? [describeAdapter(report.adapter)] : [`${report.threads} thread${report.threads === 1 ? "" : "s"}`];
   if (report.simd) details.push("SIMD");
-  if (report.blas) details.push(report.blas.used ? "matmul on OpenBLAS" : `matmul on wasm (${report.blas.why})`);
+  if (report.blas) details.push(describeBlas(report.blas));
   if (report.threadsNote) details.push(`threads: ${report.threadsNote}`);
   const skipped = report.reasons.filter((r) => r.outcome === "skipped").map((r) => `; skipped ${r.candidate}: ${r.why}`);
   return `backend: ${report.name} (${details.join(", ")})${skipped.join("")}`;
+}
+
+const coreSources = { environment: "from OPENBLAS_CORETYPE", "cpu flags": "chosen from the CPU flags", openblas: "OpenBLAS's own choice" } as const;
+
+/** Where the products run; on OpenBLAS, which kernels (the core its config names) and who chose them. */
+function describeBlas(blas: BlasStatus): string {
+  if (!blas.used) return `matmul on wasm (${blas.why})`;
+  // OpenBLAS's config ends "... <core> MAX_THREADS=n" for a DYNAMIC_ARCH build.
+  const core = /(\S+)\s+MAX_THREADS/.exec(blas.config ?? "")?.[1];
+  return core ? `matmul on OpenBLAS (${core} kernels, ${coreSources[blas.coreTypeSource ?? "openblas"]})` : "matmul on OpenBLAS";
 }

@@ -1,8 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { describeBackend, selectBackend } from "../../src/backend/index";
+import * as fs from "node:fs";
+import { coreTypeFromFlags, describeBackend, selectBackend } from "../../src/backend/index";
 import type { ImportModule } from "../../src/backend/index";
+
+/** OPENBLAS_CORETYPE before anything here loaded OpenBLAS (the library sets it when unset). */
+const coreTypeAtStart = process.env.OPENBLAS_CORETYPE;
+
+/** This CPU's /proc/cpuinfo flags. */
+function cpuFlags(): Set<string> {
+  const line = fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags")) ?? "";
+  return new Set(line.split(":")[1]?.trim().split(/\s+/) ?? []);
+}
 
 // Every selection here asks for 2 wasm threads and stands in for Dawn, so the result depends
 // neither on the core count nor on the machine's Vulkan driver.
@@ -63,9 +73,15 @@ test("a missing native module falls back to wasm with 2 threads and SIMD, and sa
       ["wasm", "chosen"],
     ],
   );
+  // The kernels depend on the machine: a core type set before the run is kept; unset, the CPU's
+  // flags choose it, and OpenBLAS's own config must then name that core (the choice reached it).
+  const fromFlags = coreTypeFromFlags(cpuFlags());
+  const [core, source] =
+    coreTypeAtStart !== undefined ? [coreTypeAtStart, "from OPENBLAS_CORETYPE"] : fromFlags !== null ? [fromFlags, "chosen from the CPU flags"] : [/(\S+)\s+MAX_THREADS/.exec(report.blas?.config ?? "")?.[1], "OpenBLAS's own choice"];
+  assert.match(report.blas?.config ?? "", new RegExp(`\\b${core}\\b`, "i"), "OpenBLAS runs other kernels than the line names");
   assert.equal(
     describeBackend(report),
-    "backend: wasm (2 threads, SIMD, matmul on OpenBLAS); skipped tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed; skipped webgpu: the optional package webgpu failed to load: Cannot find package 'webgpu'; skipped tensorflow: @tensorflow/tfjs-node is not installed",
+    `backend: wasm (2 threads, SIMD, matmul on OpenBLAS (${core} kernels, ${source})); skipped tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed; skipped webgpu: the optional package webgpu failed to load: Cannot find package 'webgpu'; skipped tensorflow: @tensorflow/tfjs-node is not installed`,
   );
 });
 
@@ -168,4 +184,12 @@ test("a software adapter (lavapipe) is skipped unless webgpu is forced; no adapt
     selectBackend({ force: true, env: { ...env, SUPERNET_BACKEND: "webgpu" }, requireModule: missing, importModule: noDawn }),
     /SUPERNET_BACKEND=webgpu cannot be used: the optional package webgpu failed to load: Cannot find package 'webgpu'/,
   );
+});
+
+test("the OpenBLAS core type follows the CPU's flags: AVX-512 kernels, AVX2 kernels, or OpenBLAS's own choice", () => {
+  assert.equal(coreTypeFromFlags(new Set(["sse3", "avx2", "fma", "avx512f", "avx512dq", "avx512bw", "avx512vl", "avx512cd"])), "SkylakeX");
+  // AVX-512 without BW/VL (Knights Landing) has no SkylakeX kernels; its AVX2 ones still run.
+  assert.equal(coreTypeFromFlags(new Set(["avx2", "fma", "avx512f", "avx512cd"])), "Haswell");
+  assert.equal(coreTypeFromFlags(new Set(["avx", "avx2"])), null);
+  assert.equal(coreTypeFromFlags(new Set(["sse3", "ssse3", "sse4_2"])), null);
 });
