@@ -10,7 +10,8 @@
  * --webgpu (also measure webgpu on a software adapter), --no-webgpu (never measure webgpu),
  * --space NAME (the translation space whose largest and smallest subnets are timed: tiny, small
  * or paper; default small), --max-tokens N (tokens per batch, default the small preset's 2048),
- * --torch-device DEV (where PyTorch runs: cpu, the default, or cuda / cuda:N on a GPU machine).
+ * --torch-device DEV (where PyTorch runs: cpu, the default, or cuda / cuda:N on a GPU machine),
+ * --translation-only (skip the BERT, MoS and AutoMoE sections, which do not depend on --space).
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -59,6 +60,7 @@ interface BenchOptions {
   readonly space: TranslationSpaceName;
   readonly maxTokens: number;
   readonly torchDevice: string;
+  readonly translationOnly: boolean;
 }
 
 /** The translation spaces the throughput section can time (the MoE twins have their own section). */
@@ -68,7 +70,7 @@ type TranslationSpaceName = (typeof translationSpaces)[number];
 function parseOptions(argv: readonly string[]): BenchOptions {
   const o = {
     steps: 12, warmup: 2, budgetSeconds: 120, torch: true, profile: true, keepExchange: false, webgpu: "auto" as WebgpuRoute,
-    space: "small" as TranslationSpaceName, maxTokens: benchDataOptions.maxTokens as number, torchDevice: "cpu",
+    space: "small" as TranslationSpaceName, maxTokens: benchDataOptions.maxTokens as number, torchDevice: "cpu", translationOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
@@ -99,7 +101,8 @@ function parseOptions(argv: readonly string[]): BenchOptions {
       const device = text();
       if (!/^(cpu|cuda(:\d+)?)$/.test(device)) throw new Error(`bench: --torch-device must be cpu, cuda or cuda:N; got "${device}"`);
       o.torchDevice = device;
-    } else throw new Error(`bench: unknown option "${argv[i]}"; known: --steps N, --warmup N, --budget SECONDS, --no-torch, --no-profile, --keep-exchange, --webgpu, --no-webgpu, --space NAME, --max-tokens N, --torch-device DEV`);
+    } else if (flag === "--translation-only") o.translationOnly = true;
+    else throw new Error(`bench: unknown option "${argv[i]}"; known: --steps N, --warmup N, --budget SECONDS, --no-torch, --no-profile, --keep-exchange, --webgpu, --no-webgpu, --space NAME, --max-tokens N, --torch-device DEV, --translation-only`);
   }
   return o;
 }
@@ -291,6 +294,12 @@ async function main(): Promise<void> {
       });
     } else {
       notes.push("PyTorch comparison skipped: --no-torch");
+    }
+
+    if (options.translationOnly) {
+      notes.push("BERT, MoS and AutoMoE sections skipped: --translation-only");
+      summarize({ options, backend, variants, bert: null, data, matmul, matmuls, peak, ours, torch, torchStatus, subnets, space, loadAtStart, started, mosOverhead: [], moeStep: null });
+      return;
     }
 
     const bert = await section('masked-LM training throughput: largest subnet of "bert-small", ours on each route and PyTorch', () =>
