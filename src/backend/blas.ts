@@ -10,6 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { readCpuFlags } from "../report/machine";
 import { projectRoot } from "../util/paths";
 
 /** Environment variable that turns the native products off (off/0/false) or requires them (on/1/true). */
@@ -62,6 +63,11 @@ function shortenThreadSpin(): void {
   if (process.env.OPENBLAS_THREAD_TIMEOUT === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = "4";
 }
 
+/** The kernels' core named in OpenBLAS's config ("... DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64"), or null. */
+export function blasCoreName(config: string | undefined): string | null {
+  return /(\S+)\s+MAX_THREADS/.exec(config ?? "")?.[1] ?? null;
+}
+
 /** Where the OpenBLAS kernels' core type came from. */
 export type CoreTypeSource = "environment" | "cpu flags" | "openblas";
 
@@ -85,14 +91,8 @@ export function coreTypeFromFlags(flags: ReadonlySet<string>): string | null {
  */
 function chooseCoreType(): CoreTypeSource {
   if (process.env.OPENBLAS_CORETYPE !== undefined) return "environment";
-  let flags: Set<string>;
-  try {
-    const line = fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags"));
-    flags = new Set((line ?? "").split(":")[1]?.trim().split(/\s+/) ?? []);
-  } catch {
-    return "openblas";
-  }
-  const core = coreTypeFromFlags(flags);
+  const flags = readCpuFlags();
+  const core = flags === null ? null : coreTypeFromFlags(flags);
   if (core === null) return "openblas";
   process.env.OPENBLAS_CORETYPE = core;
   return "cpu flags";

@@ -2,7 +2,7 @@
  * A one-line account of the backend in use, for the first cell of every notebook and the header
  * of every log: which backend, how many threads, and why each faster one was skipped.
  */
-import type { BlasStatus } from "./blas";
+import { BlasStatus, blasCoreName } from "./blas";
 import type { BackendReport } from "./select-backend";
 import { describeAdapter } from "./webgpu";
 
@@ -22,7 +22,6 @@ const coreSources = { environment: "from OPENBLAS_CORETYPE", "cpu flags": "chose
 /** Where the products run; on OpenBLAS, which kernels (the core its config names) and who chose them. */
 function describeBlas(blas: BlasStatus): string {
   if (!blas.used) return `matmul on wasm (${blas.why})`;
-  // OpenBLAS's config ends "... <core> MAX_THREADS=n" for a DYNAMIC_ARCH build.
-  const core = /(\S+)\s+MAX_THREADS/.exec(blas.config ?? "")?.[1];
+  const core = blasCoreName(blas.config);
   return core ? `matmul on OpenBLAS (${core} kernels, ${coreSources[blas.coreTypeSource ?? "openblas"]})` : "matmul on OpenBLAS";
 }

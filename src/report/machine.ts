@@ -18,14 +18,31 @@ export interface MachineDescription {
   readonly avx512: boolean | null;
 }
 
+/** A field of /proc/cpuinfo's text (first processor that states it), or null. */
+function cpuinfoField(text: string, name: string): string | null {
+  const m = new RegExp(`^${name}\\s*:\\s*(.*)$`, "m").exec(text);
+  return m ? m[1].trim() : null;
+}
+
+/** The CPU's feature flags from the text of /proc/cpuinfo, or null when it states none. */
+export function cpuinfoFlags(text: string): Set<string> | null {
+  const flags = cpuinfoField(text, "flags");
+  return flags === null ? null : new Set(flags.split(/\s+/));
+}
+
+/** This machine's CPU flags, or null where /proc/cpuinfo cannot be read (not Linux). */
+export function readCpuFlags(cpuinfoPath = "/proc/cpuinfo"): Set<string> | null {
+  try {
+    return cpuinfoFlags(fs.readFileSync(cpuinfoPath, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
 /** Model name and flags parsed from the text of /proc/cpuinfo (first processor that states them). */
 export function parseCpuinfo(text: string): { cpuModel: string | null; avx512: boolean | null } {
-  const field = (name: string): string | null => {
-    const m = new RegExp(`^${name}\\s*:\\s*(.*)$`, "m").exec(text);
-    return m ? m[1].trim() : null;
-  };
-  const flags = field("flags");
-  return { cpuModel: field("model name"), avx512: flags === null ? null : flags.split(/\s+/).includes("avx512f") };
+  const flags = cpuinfoFlags(text);
+  return { cpuModel: cpuinfoField(text, "model name"), avx512: flags === null ? null : flags.has("avx512f") };
 }
 
 /** Describes this machine. */

@@ -1,18 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import * as fs from "node:fs";
-import { coreTypeFromFlags, describeBackend, selectBackend } from "../../src/backend/index";
+import { blasCoreName, coreTypeFromFlags, describeBackend, selectBackend } from "../../src/backend/index";
 import type { ImportModule } from "../../src/backend/index";
+import { readCpuFlags } from "../../src/report/machine";
 
 /** OPENBLAS_CORETYPE before anything here loaded OpenBLAS (the library sets it when unset). */
 const coreTypeAtStart = process.env.OPENBLAS_CORETYPE;
-
-/** This CPU's /proc/cpuinfo flags. */
-function cpuFlags(): Set<string> {
-  const line = fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags")) ?? "";
-  return new Set(line.split(":")[1]?.trim().split(/\s+/) ?? []);
-}
 
 // Every selection here asks for 2 wasm threads and stands in for Dawn, so the result depends
 // neither on the core count nor on the machine's Vulkan driver.
@@ -75,9 +69,9 @@ test("a missing native module falls back to wasm with 2 threads and SIMD, and sa
   );
   // The kernels depend on the machine: a core type set before the run is kept; unset, the CPU's
   // flags choose it, and OpenBLAS's own config must then name that core (the choice reached it).
-  const fromFlags = coreTypeFromFlags(cpuFlags());
+  const fromFlags = coreTypeFromFlags(readCpuFlags() ?? new Set());
   const [core, source] =
-    coreTypeAtStart !== undefined ? [coreTypeAtStart, "from OPENBLAS_CORETYPE"] : fromFlags !== null ? [fromFlags, "chosen from the CPU flags"] : [/(\S+)\s+MAX_THREADS/.exec(report.blas?.config ?? "")?.[1], "OpenBLAS's own choice"];
+    coreTypeAtStart !== undefined ? [coreTypeAtStart, "from OPENBLAS_CORETYPE"] : fromFlags !== null ? [fromFlags, "chosen from the CPU flags"] : [blasCoreName(report.blas?.config), "OpenBLAS's own choice"];
   assert.match(report.blas?.config ?? "", new RegExp(`\\b${core}\\b`, "i"), "OpenBLAS runs other kernels than the line names");
   assert.equal(
     describeBackend(report),
