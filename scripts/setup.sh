@@ -31,10 +31,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The OpenBLAS matmul addon (native/blas), built against the running node's own headers with
-# npm's node-gyp; without it every product runs on the wasm kernels (src/backend/blas.ts says so).
+# The native addon (native/blas: OpenBLAS products, the step's row sums and fused softmax cross
+# entropy), built against the running node's own headers with npm's node-gyp, and rebuilt when a
+# source is newer; without it everything runs on the wasm kernels (src/backend/blas.ts says so).
 addon=native/blas/build/Release/supernet_blas.node
-if [ ! -f "$addon" ] || [ native/blas/blas.c -nt "$addon" ] || [ native/blas/binding.gyp -nt "$addon" ]; then
+if [ ! -f "$addon" ] || [ -n "$(find native/blas -maxdepth 1 -type f -newer "$addon")" ]; then
   node_dir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
   gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
   mkdir -p out/setup

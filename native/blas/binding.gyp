@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "supernet_blas",
-      "sources": ["blas.c"],
-      "cflags": ["-O2", "<!@(pkg-config --cflags openblas)"],
+      "sources": ["blas.c", "step-kernels.c"],
+      "cflags": ["-O3", "<!@(pkg-config --cflags openblas)"],
       "libraries": ["<!@(pkg-config --libs openblas)"]
     }
   ]

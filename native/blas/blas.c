@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "step-kernels.h"
+
 #define CHECK(call)                                                        \
   do {                                                                     \
     if ((call) != napi_ok) {                                               \
@@ -104,7 +106,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, 3, props));
-  return exports;
+  return register_step_kernels(env, exports);
 }
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

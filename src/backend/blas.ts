@@ -6,7 +6,9 @@
  * built, cannot load, or SUPERNET_BLAS=off, everything runs on the wasm kernels and `blasStatus`
  * says why. OpenBLAS picks its kernels for the CPU when it loads, unless OPENBLAS_CORETYPE names
  * them; when the variable is unset the library sets it from the CPU's flags first (see
- * `coreTypeFromFlags`). The status's `config` names the core in use.
+ * `coreTypeFromFlags`). The status's `config` names the core in use. The same addon holds the
+ * step's other costly kernels (native/blas/step-kernels.c): sums over leading or trailing axes
+ * (`wasm-kernels.ts`) and the fused softmax cross entropy (`ops/softmax-cross-entropy.ts`).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -37,7 +39,18 @@ export interface BlasAddon {
   threads(n?: number): number;
   /** OpenBLAS's build description (version, core, threading). */
   config(): string;
+  /** out[c] = sum over r of x[r, c] for x [rows, cols] (a sum over leading axes), accumulated in double. */
+  sumRows(view: Uint8Array, rows: number, cols: number, xOffset: number, outOffset: number): void;
+  /** out[r] = sum over c of x[r, c] for x [rows, cols] (a sum over trailing axes), accumulated in double. */
+  sumCols(view: Uint8Array, rows: number, cols: number, xOffset: number, outOffset: number): void;
+  /** Per row of logits x [rows, cols] and int32 targets [rows]: stats [rows, 3] = (label-smoothed cross entropy, max, log-sum-exp of x - max). */
+  xentStats(view: Uint8Array, rows: number, cols: number, xOffset: number, targetsOffset: number, statsOffset: number, smoothing: number): void;
+  /** grad [rows, cols] of sum over r of w[r] times row r's label-smoothed cross entropy against int32 targets. */
+  xentGrad(view: Uint8Array, rows: number, cols: number, xOffset: number, statsOffset: number, targetsOffset: number, weightsOffset: number, gradOffset: number, smoothing: number): void;
 }
+
+/** The addon's functions: a build from older sources lacks some, and is rebuilt by the set-up. */
+const addonFunctions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad"] as const;
 
 /** Whether the native products are in use, and why (not). */
 export interface BlasStatus {
@@ -129,7 +142,11 @@ export function initBlas(threads: number, env: Readonly<Record<string, string | 
       shortenThreadSpin();
       // OpenBLAS reads the variable once, when it loads: choose before the first load only.
       coreTypeSource ??= chooseCoreType();
-      addon = require(addonPath) as BlasAddon;
+      const loaded = require(addonPath) as Partial<BlasAddon>;
+      const missing = addonFunctions.filter((f) => typeof loaded[f] !== "function");
+      if (missing.length > 0) throw new Error(`it was built from older sources (no ${missing.join(", ")}); bash scripts/setup.sh rebuilds it`);
+      // A plain object of the functions (the module's own properties are read-only), so a test can observe calls.
+      addon = Object.fromEntries(addonFunctions.map((f) => [f, loaded[f]])) as unknown as BlasAddon;
       addon.threads(threads);
     } catch (err) {
       addon = null;

@@ -67,3 +67,17 @@ export function heapView(backend: WasmBackendInternals, info: tf.TensorInfo): tf
       throw new Error(`wasm backend: dtype must be float32, int32 or bool; got ${info.dtype}`);
   }
 }
+
+const byteViews = new WeakMap<ArrayBufferLike, Uint8Array>();
+
+/** A byte view over the whole current heap (what the native addon takes), cached per heap buffer. */
+export function heapByteView(backend: WasmBackendInternals): Uint8Array {
+  // wasmMemory.buffer is always current; a grown heap is a new buffer object, hence the cache key.
+  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
+  let view = byteViews.get(buffer);
+  if (view === undefined) {
+    view = new Uint8Array(buffer);
+    byteViews.set(buffer, view);
+  }
+  return view;
+}

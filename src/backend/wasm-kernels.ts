@@ -15,10 +15,15 @@
  *   loop; copying whole rows is ~20x faster.
  * - `Sum` over leading axes (every bias gradient, [tokens, dim] -> [dim], and layer-norm weight
  *   gradients) transposes the whole input first on wasm, then sums: about a fifth of that step's
- *   kernel time. Summing rows straight into the output reads the input once.
+ *   kernel time. Summing rows straight into the output reads the input once. Where the native
+ *   addon is loaded (./blas), sums over leading or trailing axes (the latter: layer-norm
+ *   gradients) run there, vectorised: tfjs-wasm's and our JS loops take ~6 ns per element, the
+ *   addon well under 1.
  */
 import * as tf from "@tensorflow/tfjs";
+import { blasAddon } from "./blas";
 import { computeOutput } from "./kernel-data";
+import { asWasmInternals, heapByteView, heapOffset } from "./wasm-internals";
 
 /**
  * Sums rows of x into `numSegments` segments by segment id into `out` (TF semantics: a row is
@@ -80,6 +85,30 @@ function leadingReductionAxes(axis: number | number[], shape: readonly number[])
   return k;
 }
 
+/** The number of reduced axes when a Sum's axes are exactly the trailing ones of x (0 < k < rank), else null. */
+function trailingReductionAxes(axis: number | number[], shape: readonly number[]): number | null {
+  const axes = [...new Set(tf.util.parseAxisParam(axis, [...shape]))].sort((a, b) => a - b);
+  const k = axes.length;
+  const first = shape.length - k;
+  if (k === 0 || k >= shape.length || axes.some((a, i) => a !== first + i)) return null;
+  return k;
+}
+
+/**
+ * A float32 Sum of x [rows, cols] (its leading axes flattened into rows, the rest into cols) over
+ * the rows (`over` "rows") or the columns, on the native addon; null when the addon is not loaded.
+ */
+function nativeSum(backend: unknown, x: tf.TensorInfo, rows: number, cols: number, over: "rows" | "cols", outShape: number[]): tf.TensorInfo | null {
+  const addon = blasAddon();
+  const wasm = asWasmInternals(backend);
+  if (addon === null || wasm === null) return null;
+  // Allocate first: allocating can grow the heap and move it to a new buffer object.
+  const out = wasm.makeOutput(outShape, "float32");
+  const sum = over === "rows" ? addon.sumRows : addon.sumCols;
+  sum(heapByteView(wasm), rows, cols, heapOffset(wasm, x), heapOffset(wasm, out));
+  return out;
+}
+
 /** Throws, as tfjs's own kernel does, when an id is outside [0, rowCount). */
 function checkGatherIds(ids: ArrayLike<number>, rowCount: number): void {
   for (let i = 0; i < ids.length; i++) {
@@ -133,13 +162,23 @@ const replacements: Record<string, (original: tf.KernelFunc) => tf.KernelFunc> =
   Sum: (original) => (args: KernelArgs) => {
     const { x } = args.inputs as unknown as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-    const k = x.dtype === "float32" ? leadingReductionAxes(axis, x.shape) : null;
-    if (k === null) return original(args);
+    if (x.dtype !== "float32") return original(args);
+    const k = leadingReductionAxes(axis, x.shape);
+    if (k === null) {
+      const t = trailingReductionAxes(axis, x.shape);
+      if (t === null) return original(args);
+      const kept = x.shape.slice(0, x.shape.length - t);
+      const outShape = keepDims ? [...kept, ...new Array<number>(t).fill(1)] : kept;
+      return nativeSum(args.backend, x, tf.util.sizeFromShape(kept), tf.util.sizeFromShape(x.shape.slice(kept.length)), "cols", outShape) ?? original(args);
+    }
     const kept = x.shape.slice(k);
     const rows = tf.util.sizeFromShape(x.shape.slice(0, k));
     const cols = tf.util.sizeFromShape(kept);
     const outShape = keepDims ? [...new Array<number>(k).fill(1), ...kept] : kept;
-    return computeOutput("wasm", args.backend as tf.KernelBackend, [x], outShape, "float32", (out, [xs]) => sumRowsInto(out, xs, rows, cols));
+    return (
+      nativeSum(args.backend, x, rows, cols, "rows", outShape) ??
+      computeOutput("wasm", args.backend as tf.KernelBackend, [x], outShape, "float32", (out, [xs]) => sumRowsInto(out, xs, rows, cols))
+    );
   },
 };
 

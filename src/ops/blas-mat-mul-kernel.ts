@@ -6,23 +6,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { blasAddon } from "../backend/blas";
-import { asWasmInternals, heapOffset, WasmBackendInternals } from "../backend/wasm-internals";
+import { asWasmInternals, heapByteView, heapOffset } from "../backend/wasm-internals";
 
 /** Kernel name; attrs { transposeA, transposeB }. */
 export const blasMatMulKernel = "SupernetBlasMatMul";
-
-const views = new WeakMap<ArrayBufferLike, Uint8Array>();
-
-function heapBytes(backend: WasmBackendInternals): Uint8Array {
-  // wasmMemory.buffer is always current; a grown heap is a new buffer object, hence the cache key.
-  const buffer = backend.wasm.wasmMemory?.buffer ?? backend.wasm.HEAPU8.buffer;
-  let view = views.get(buffer);
-  if (view === undefined) {
-    view = new Uint8Array(buffer);
-    views.set(buffer, view);
-  }
-  return view;
-}
 
 /** Output shape of op(a)·op(b) for 2-D or 3-D operands. */
 function productShape(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): { batch: number; m: number; n: number; k: number; shape: number[] } {
@@ -56,7 +43,7 @@ export function registerBlasMatMul(): void {
       // Allocate first: allocating can grow the heap and move it to a new buffer object.
       const out = wasm.makeOutput(shape, "float32");
       if (m * n === 0) return out;
-      const view = heapBytes(wasm);
+      const view = heapByteView(wasm);
       if (k === 0) {
         new Float32Array(view.buffer, heapOffset(wasm, out), batch * m * n).fill(0);
         return out;

@@ -4,3 +4,4 @@ export * from "./batch-mat-mul";
 export * from "./slice-block";
 export * from "./mix-experts";
 export * from "./add-many";
+export * from "./softmax-cross-entropy";

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmKernels, unsortedSegmentSumValues } from "../../src/backend/index";
+import { blasAddon, disableBlas, initBlas } from "../../src/backend/blas";
 import { Rng } from "../../src/util/rng";
 
 /** Runs `f` on a backend and returns its values as nested arrays. */
@@ -70,8 +71,44 @@ function wasmDataIds(): number {
   return (tf.engine().findBackend("wasm") as unknown as { numDataIds(): number }).numDataIds();
 }
 
-test("Sum over leading axes matches cpu, keeps dims when asked, and accumulates in double precision; other sums defer to tfjs", async () => {
-  registerWasmKernels();
+/** Counts the native addon's sum calls while `body` runs (the addon must be loaded). */
+async function countNativeSums(body: () => Promise<void>): Promise<{ rows: number; cols: number }> {
+  const addon = blasAddon();
+  assert.ok(addon !== null, "the native addon must be loaded");
+  const counts = { rows: 0, cols: 0 };
+  const { sumRows, sumCols } = addon;
+  addon.sumRows = (...args) => (counts.rows++, sumRows(...args));
+  addon.sumCols = (...args) => (counts.cols++, sumCols(...args));
+  try {
+    await body();
+  } finally {
+    Object.assign(addon, { sumRows, sumCols });
+  }
+  return counts;
+}
+
+for (const native of [false, true]) {
+  test(`Sum over leading axes${native ? " and trailing axes on the native addon" : " in JS"} matches cpu, keeps dims when asked, and accumulates in double precision; other sums defer to tfjs`, async () => {
+    registerWasmKernels();
+    await tf.setBackend("wasm");
+    const status = native ? initBlas(2, {}) : null;
+    if (native) assert.ok(status?.used, `the native addon must load after npm run setup: ${status?.why}`);
+    else disableBlas("JS kernels under test");
+    try {
+      const counts = native ? await countNativeSums(() => sumCases(true)) : null;
+      if (counts) {
+        assert.equal(counts.rows, 2 * 5 + 1, "axis0, axes01, negative, the precision case and the empty one, on each of two wasm runs, and one shape check");
+        assert.equal(counts.cols, 2 * 4 + 1, "last, the [1, 2] pair, the keepDims one and the precision case, on each of two wasm runs, and one shape check");
+      } else {
+        await sumCases(false);
+      }
+    } finally {
+      disableBlas("test finished");
+    }
+  });
+}
+
+async function sumCases(native: boolean): Promise<void> {
   const rng = new Rng(43);
   const x3 = tf.tensor3d(Float32Array.from({ length: 3 * 4 * 5 }, () => rng.normal()), [3, 4, 5]);
   const ints = tf.tensor2d([[1, 2], [3, 4], [5, 7]], [3, 2], "int32");
@@ -82,8 +119,12 @@ test("Sum over leading axes matches cpu, keeps dims when asked, and accumulates 
       negative: tf.sum(x3, [-3, -2], true).arraySync(),
       middle: tf.sum(x3, 1).arraySync(),
       last: tf.sum(x3, -1).arraySync(),
+      trailingPair: tf.sum(x3, [2, 1]).arraySync(),
+      trailingKept: tf.sum(x3, -1, true).arraySync(),
       all: tf.sum(x3).arraySync(),
       ints: tf.sum(ints, 0).arraySync(),
+      precision: tf.sum(tf.tensor2d([[1e8, 1], [1, 1e8], [-1e8, -1e8]]), 0).arraySync(),
+      trailingPrecision: tf.sum(tf.tensor2d([[1e8, 1, -1e8]]), 1).arraySync(),
       empty: tf.sum(tf.zeros([0, 3]), 0).arraySync(),
     }));
   const onCpu = await on("cpu", run);
@@ -95,13 +136,17 @@ test("Sum over leading axes matches cpu, keeps dims when asked, and accumulates 
     const a = [onWasm[key]].flat(3) as number[];
     const b = [onCpu[key]].flat(3) as number[];
     assert.equal(a.length, b.length, key);
+    if (key === "precision" || key === "trailingPrecision") continue;
     b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `${key} element ${i}: ${a[i]} vs ${v}`));
   }
   assert.deepEqual(tf.tidy(() => tf.sum(x3, [0, 1], true).shape), [1, 1, 5]);
+  assert.deepEqual(tf.tidy(() => tf.sum(x3, -1, true).shape), [3, 4, 1]);
   // 1e8 + 1 rounds back to 1e8 in float32; summed in double the 1 survives the cancellation.
-  assert.deepEqual(tf.tidy(() => tf.sum(tf.tensor2d([[1e8], [1], [-1e8]]), 0).arraySync()), [1]);
+  assert.deepEqual(onWasm.precision, [1, 1]);
+  // tfjs's own kernel sums trailing axes in float32; the native one in double.
+  assert.deepEqual(onWasm.trailingPrecision, [native ? 1 : 0]);
   tf.dispose([x3, ints]);
-});
+}
 
 test("Identity and same-dtype Cast share the tensor's data on wasm; each copy outlives the original", async () => {
   registerWasmKernels();

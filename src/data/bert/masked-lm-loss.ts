@@ -5,6 +5,7 @@
  * Unchosen positions carry IGNORE_LABEL and weight 0: they add nothing to the loss or its gradient.
  */
 import * as tf from "@tensorflow/tfjs";
+import { softmaxCrossEntropyRows } from "../../ops/softmax-cross-entropy";
 
 /** Mean cross entropy over positions where labelMask is 1; logits (B, T, V), labels and labelMask (B, T). */
 export function maskedLmLoss(logits: tf.Tensor3D, labels: tf.Tensor2D, labelMask: tf.Tensor2D): tf.Scalar {
@@ -16,12 +17,9 @@ export function maskedLmLoss(logits: tf.Tensor3D, labels: tf.Tensor2D, labelMask
   }
   return tf.tidy(() => {
     const rows = batch * length;
-    const logProbs = tf.logSoftmax(tf.reshape(logits, [rows, vocab])); // (B*T, V)
     // Ignored positions hold -100; any index in range would do there since their weight is 0.
-    const safeLabels = tf.maximum(tf.cast(tf.reshape(labels, [rows]), "int32"), tf.scalar(0, "int32"));
-    // A gather by flat index avoids a (B*T, V) one-hot, the largest tensor after the logits.
-    const flatIndex = tf.add(tf.mul(tf.range(0, rows, 1, "int32"), tf.scalar(vocab, "int32")), safeLabels);
-    const nll = tf.neg(tf.gather(tf.reshape(logProbs, [rows * vocab]), flatIndex)); // (B*T)
+    const safeLabels = tf.maximum(tf.cast(tf.reshape(labels, [rows]), "int32"), tf.scalar(0, "int32")) as tf.Tensor1D;
+    const nll = softmaxCrossEntropyRows(tf.reshape(logits, [rows, vocab]), safeLabels, 0); // (B*T)
     const weights = tf.cast(tf.reshape(labelMask, [rows]), "float32");
     return tf.div(tf.sum(tf.mul(nll, weights)), tf.maximum(tf.sum(weights), 1)) as tf.Scalar;
   });

@@ -1,0 +1,313 @@
+/*
+ * The non-BLAS kernels a training step spends most of its time in on tfjs-wasm, run natively on
+ * the same heap the products use: reductions of a [rows, cols] block over its rows or over its
+ * columns (bias and layer-norm gradients, layer-norm statistics), and a fused softmax cross
+ * entropy (the statistics of the output softmax, and its gradient in one pass). tfjs-wasm runs
+ * these as scalar loops: a leading-axes sum costs ~6 ns per element and `exp` ~7 ns, where these
+ * loops are vectorised (see `VECTOR_CLONES`) and memory-bound.
+ *
+ * Every function takes a typed array over the heap and byte offsets into its buffer, checks that
+ * each operand lies inside it, and accumulates sums in double precision as the JS kernels do.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "step-kernels.h"
+
+/* One machine-code version per vector width, picked when the addon loads (GCC's ifunc): the
+ * addon is built on one machine and may run on another of a different kind. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+#define LANES 16
+
+#define CHECK(call)                                                         \
+  do {                                                                      \
+    if ((call) != napi_ok) {                                                \
+      napi_throw_error(env, NULL, "supernet_blas: " #call " failed");       \
+      return NULL;                                                          \
+    }                                                                       \
+  } while (0)
+
+/* The heap's base address and byte length from a typed array over it; 0 (and a thrown error) if not one. */
+static int heap_of(napi_env env, napi_value view, const char *fn, uint8_t **base, uint64_t *limit) {
+  napi_typedarray_type type;
+  size_t length, byte_offset;
+  void *data;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, view, &type, &length, &data, &buffer, &byte_offset) != napi_ok) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "supernet_blas.%s: the first argument must be a typed array over the heap", fn);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  size_t elem = type == napi_float32_array || type == napi_int32_array || type == napi_uint32_array ? 4 : type == napi_float64_array ? 8 : 1;
+  *base = (uint8_t *)data - byte_offset;
+  *limit = (uint64_t)byte_offset + (uint64_t)length * elem;
+  return 1;
+}
+
+/* Reads argv[from..from+n) as non-negative integers into v; 0 (and a thrown RangeError) otherwise. */
+static int read_counts(napi_env env, napi_value *argv, size_t from, size_t n, int64_t *v, const char *fn) {
+  for (size_t i = 0; i < n; i++) {
+    if (napi_get_value_int64(env, argv[from + i], &v[i]) != napi_ok || v[i] < 0) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "supernet_blas.%s: sizes and offsets must be non-negative integers", fn);
+      napi_throw_range_error(env, NULL, msg);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* 0 (and a thrown RangeError naming the operand) when [offset, offset + bytes) leaves the heap or is misaligned. */
+static int inside(napi_env env, const char *fn, const char *operand, int64_t offset, uint64_t bytes, uint64_t limit) {
+  if ((uint64_t)offset + bytes > limit || (offset & 3) != 0) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "supernet_blas.%s: %s reaches past the end of the heap or is not 4-byte aligned", fn, operand);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+static int get_args(napi_env env, napi_callback_info info, size_t expected, napi_value *argv, const char *fn) {
+  size_t argc = expected;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != expected) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "supernet_blas.%s: expected %zu arguments", fn, expected);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+/* out[c] = sum over r of x[r, c]: a block's sum over its leading axes. */
+VECTOR_CLONES static void sum_rows_kernel(const float *x, float *out, int64_t rows, int64_t cols, double *acc) {
+  memset(acc, 0, (size_t)cols * sizeof(double));
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * cols;
+    for (int64_t c = 0; c < cols; c++) acc[c] += (double)row[c];
+  }
+  for (int64_t c = 0; c < cols; c++) out[c] = (float)acc[c];
+}
+
+/* out[r] = sum over c of x[r, c]: a block's sum over its trailing axes. */
+VECTOR_CLONES static void sum_cols_kernel(const float *x, float *out, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * cols;
+    double lanes[LANES] = {0};
+    int64_t c = 0;
+    for (; c + LANES <= cols; c += LANES)
+      for (int l = 0; l < LANES; l++) lanes[l] += (double)row[c + l];
+    double s = 0;
+    for (; c < cols; c++) s += (double)row[c];
+    for (int l = 0; l < LANES; l++) s += lanes[l];
+    out[r] = (float)s;
+  }
+}
+
+/* sumRows(view, rows, cols, xOffset, outOffset) and sumCols(...): see the kernels above. */
+static napi_value sum_block(napi_env env, napi_callback_info info, int over_rows) {
+  const char *fn = over_rows ? "sumRows" : "sumCols";
+  napi_value argv[5];
+  if (!get_args(env, info, 5, argv, fn)) return NULL;
+  uint8_t *base;
+  uint64_t limit;
+  int64_t v[4];
+  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 4, v, fn)) return NULL;
+  int64_t rows = v[0], cols = v[1];
+  if (!inside(env, fn, "x", v[2], (uint64_t)rows * cols * 4, limit) || !inside(env, fn, "out", v[3], (uint64_t)(over_rows ? cols : rows) * 4, limit)) return NULL;
+  const float *x = (const float *)(base + v[2]);
+  float *out = (float *)(base + v[3]);
+  if (over_rows) {
+    double *acc = malloc((size_t)(cols > 0 ? cols : 1) * sizeof(double));
+    if (acc == NULL) {
+      napi_throw_error(env, NULL, "supernet_blas.sumRows: out of memory");
+      return NULL;
+    }
+    sum_rows_kernel(x, out, rows, cols, acc);
+    free(acc);
+  } else {
+    sum_cols_kernel(x, out, rows, cols);
+  }
+  return NULL;
+}
+
+static napi_value sum_rows(napi_env env, napi_callback_info info) { return sum_block(env, info, 1); }
+static napi_value sum_cols(napi_env env, napi_callback_info info) { return sum_block(env, info, 0); }
+
+/*
+ * exp(x) for x <= 0 (the softmax's shifted logits), in a form the compiler vectorises: Cephes'
+ * expf (range reduction by ln 2 in two parts, a degree-5 polynomial on [-ln2/2, ln2/2], the power
+ * of two built in the exponent bits), within 2 ulp of expf. Below -87.3 (where expf leaves the
+ * normal floats) it returns 0.
+ */
+static inline float exp_nonpositive(float x) {
+  const float log2e = 1.44269504088896341f, c1 = 0.693359375f, c2 = -2.12194440e-4f;
+  float xc = x < -87.0f ? -87.0f : x;
+  /* Round to nearest by the 1.5 * 2^23 trick: floorf does not vectorise without -ffast-math. */
+  const float shifter = 12582912.0f;
+  float n = (xc * log2e + shifter) - shifter;
+  float r = xc - n * c1 - n * c2;
+  float z = r * r;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * z + r + 1.0f;
+  union {
+    int32_t i;
+    float f;
+  } scale = {.i = ((int32_t)n + 127) << 23};
+  return x < -87.3f ? 0.0f : p * scale.f;
+}
+
+/*
+ * Per row of logits x [rows, cols]: stats[3r] = the row's label-smoothed cross entropy against
+ * targets[r], (1 - s)(lse - x_t) + s(lse - mean), computed in double; stats[3r + 1] = the row's
+ * max m and stats[3r + 2] = log sum exp(x - m), which the gradient needs apart: lse = m + that,
+ * rounded to float, would lose the softmax's precision when the logits are large.
+ */
+VECTOR_CLONES static void xent_stats_kernel(const float *x, const int32_t *targets, float *stats, int64_t rows, int64_t cols, double smoothing) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * cols;
+    float top[LANES];
+    for (int l = 0; l < LANES; l++) top[l] = -INFINITY;
+    int64_t c = 0;
+    for (; c + LANES <= cols; c += LANES)
+      for (int l = 0; l < LANES; l++) top[l] = row[c + l] > top[l] ? row[c + l] : top[l];
+    float m = -INFINITY;
+    for (; c < cols; c++) m = row[c] > m ? row[c] : m;
+    for (int l = 0; l < LANES; l++) m = top[l] > m ? top[l] : m;
+    float lanes[LANES] = {0};
+    double total[LANES] = {0};
+    c = 0;
+    for (; c + LANES <= cols; c += LANES)
+      for (int l = 0; l < LANES; l++) {
+        lanes[l] += exp_nonpositive(row[c + l] - m);
+        total[l] += (double)row[c + l];
+      }
+    double s = 0, t = 0;
+    for (; c < cols; c++) {
+      s += exp_nonpositive(row[c] - m);
+      t += (double)row[c];
+    }
+    for (int l = 0; l < LANES; l++) {
+      s += lanes[l];
+      t += total[l];
+    }
+    double log_sum = log(s);
+    double mean = t / (double)cols;
+    stats[3 * r] = (float)((1 - smoothing) * (log_sum + ((double)m - row[targets[r]])) + smoothing * (log_sum + ((double)m - mean)));
+    stats[3 * r + 1] = m;
+    stats[3 * r + 2] = (float)log_sum;
+  }
+}
+
+/*
+ * grad[r, c] = w[r] (exp(x[r, c] - lse[r]) - smoothing / cols), less w[r] (1 - smoothing) at the
+ * target column: the gradient of w[r] times the label-smoothed cross entropy of row r.
+ */
+VECTOR_CLONES static void xent_grad_kernel(const float *x, const float *stats, const int32_t *targets, const float *w, float *grad, int64_t rows, int64_t cols, float smoothing) {
+  const float uniform = smoothing / (float)cols;
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * cols;
+    float *g = grad + r * cols;
+    const float wr = w[r], m = stats[3 * r + 1], log_sum = stats[3 * r + 2];
+    if (wr == 0.0f) {
+      memset(g, 0, (size_t)cols * sizeof(float));
+      continue;
+    }
+    for (int64_t c = 0; c < cols; c++) g[c] = wr * (exp_nonpositive((row[c] - m) - log_sum) - uniform);
+    g[targets[r]] -= wr * (1.0f - smoothing);
+  }
+}
+
+/* 0 (and a thrown RangeError naming the row) when a target is outside [0, cols). */
+static int targets_in_range(napi_env env, const char *fn, const int32_t *targets, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; r++) {
+    if (targets[r] < 0 || targets[r] >= cols) {
+      char msg[200];
+      snprintf(msg, sizeof msg, "supernet_blas.%s: target %d of row %lld is outside the vocabulary [0, %lld)", fn, targets[r], (long long)r, (long long)cols);
+      napi_throw_range_error(env, NULL, msg);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* xentStats(view, rows, cols, xOffset, targetsOffset, statsOffset, smoothing) */
+static napi_value xent_stats(napi_env env, napi_callback_info info) {
+  const char *fn = "xentStats";
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv, fn)) return NULL;
+  uint8_t *base;
+  uint64_t limit;
+  int64_t v[5];
+  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 5, v, fn)) return NULL;
+  int64_t rows = v[0], cols = v[1];
+  if (cols == 0) {
+    napi_throw_range_error(env, NULL, "supernet_blas.xentStats: cols (the vocabulary) must be at least 1");
+    return NULL;
+  }
+  if (!inside(env, fn, "x", v[2], (uint64_t)rows * cols * 4, limit) || !inside(env, fn, "targets", v[3], (uint64_t)rows * 4, limit) ||
+      !inside(env, fn, "stats", v[4], (uint64_t)rows * 12, limit))
+    return NULL;
+  const int32_t *targets = (const int32_t *)(base + v[3]);
+  if (!targets_in_range(env, fn, targets, rows, cols)) return NULL;
+  double smoothing;
+  CHECK(napi_get_value_double(env, argv[6], &smoothing));
+  if (!(smoothing >= 0 && smoothing < 1)) {
+    napi_throw_range_error(env, NULL, "supernet_blas.xentStats: smoothing must be in [0, 1)");
+    return NULL;
+  }
+  xent_stats_kernel((const float *)(base + v[2]), targets, (float *)(base + v[4]), rows, cols, smoothing);
+  return NULL;
+}
+
+/* xentGrad(view, rows, cols, xOffset, statsOffset, targetsOffset, weightsOffset, gradOffset, smoothing) */
+static napi_value xent_grad(napi_env env, napi_callback_info info) {
+  const char *fn = "xentGrad";
+  napi_value argv[9];
+  if (!get_args(env, info, 9, argv, fn)) return NULL;
+  uint8_t *base;
+  uint64_t limit;
+  int64_t v[7];
+  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 7, v, fn)) return NULL;
+  double smoothing;
+  CHECK(napi_get_value_double(env, argv[8], &smoothing));
+  if (!(smoothing >= 0 && smoothing < 1)) {
+    napi_throw_range_error(env, NULL, "supernet_blas.xentGrad: smoothing must be in [0, 1)");
+    return NULL;
+  }
+  int64_t rows = v[0], cols = v[1];
+  if (!inside(env, fn, "x", v[2], (uint64_t)rows * cols * 4, limit) || !inside(env, fn, "stats", v[3], (uint64_t)rows * 12, limit) ||
+      !inside(env, fn, "targets", v[4], (uint64_t)rows * 4, limit) || !inside(env, fn, "weights", v[5], (uint64_t)rows * 4, limit) ||
+      !inside(env, fn, "grad", v[6], (uint64_t)rows * cols * 4, limit))
+    return NULL;
+  const int32_t *targets = (const int32_t *)(base + v[4]);
+  if (!targets_in_range(env, fn, targets, rows, cols)) return NULL;
+  xent_grad_kernel((const float *)(base + v[2]), (const float *)(base + v[3]), targets, (const float *)(base + v[5]), (float *)(base + v[6]), rows, cols, (float)smoothing);
+  return NULL;
+}
+
+napi_value register_step_kernels(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"sumCols", NULL, sum_cols, NULL, NULL, NULL, napi_default, NULL},
+      {"xentStats", NULL, xent_stats, NULL, NULL, NULL, napi_default, NULL},
+      {"xentGrad", NULL, xent_grad, NULL, NULL, NULL, napi_default, NULL},
+  };
+  CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  return exports;
+}
