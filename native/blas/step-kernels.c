@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <node_api.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,12 +302,66 @@ static napi_value xent_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * One Adam update of n weights (Kingma & Ba 2015, with AdamW's decoupled decay), in float32 in
+ * the order src/train/adam.ts's tfjs composition uses:
+ *   m' = b1 m + (1 - b1) g,   v' = b2 v + (1 - b2) g^2   (m = v = 0 when fresh)
+ *   p' = p - step (m' / (sqrt(v') + eps)) - decay p
+ * into fresh outputs: the inputs may be shared by other tensors, which must not change.
+ */
+VECTOR_CLONES static void adam_kernel(const float *restrict p, const float *restrict g, const float *restrict m, const float *restrict v, float *restrict p_out, float *restrict m_out,
+                                      float *restrict v_out, int64_t n, int fresh, float b1, float b2,
+                                      float eps, float step, float decay) {
+  const float c1 = 1.0f - b1, c2 = 1.0f - b2;
+  if (fresh) {
+    for (int64_t i = 0; i < n; i++) {
+      float mi = g[i] * c1;
+      float vi = (g[i] * g[i]) * c2;
+      m_out[i] = mi;
+      v_out[i] = vi;
+      p_out[i] = (p[i] - (mi / (sqrtf(vi) + eps)) * step) - p[i] * decay;
+    }
+  } else {
+    for (int64_t i = 0; i < n; i++) {
+      float mi = m[i] * b1 + g[i] * c1;
+      float vi = v[i] * b2 + (g[i] * g[i]) * c2;
+      m_out[i] = mi;
+      v_out[i] = vi;
+      p_out[i] = (p[i] - (mi / (sqrtf(vi) + eps)) * step) - p[i] * decay;
+    }
+  }
+}
+
+/* adamUpdate(view, n, pOffset, gOffset, mOffset, vOffset, pOutOffset, mOutOffset, vOutOffset, fresh, beta1, beta2, epsilon, stepSize, decay) */
+static napi_value adam_update(napi_env env, napi_callback_info info) {
+  const char *fn = "adamUpdate";
+  napi_value argv[15];
+  if (!get_args(env, info, 15, argv, fn)) return NULL;
+  uint8_t *base;
+  uint64_t limit;
+  int64_t v[8];
+  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 8, v, fn)) return NULL;
+  bool fresh;
+  CHECK(napi_get_value_bool(env, argv[9], &fresh));
+  double h[5];
+  for (int i = 0; i < 5; i++) CHECK(napi_get_value_double(env, argv[10 + i], &h[i]));
+  const int64_t n = v[0];
+  const uint64_t bytes = (uint64_t)n * 4;
+  static const char *names[7] = {"param", "grad", "m", "v", "param out", "m out", "v out"};
+  for (int i = 0; i < 7; i++)
+    if (!(fresh && (i == 2 || i == 3)) && !inside(env, fn, names[i], v[1 + i], bytes, limit)) return NULL;
+  adam_kernel((const float *)(base + v[1]), (const float *)(base + v[2]), fresh ? NULL : (const float *)(base + v[3]), fresh ? NULL : (const float *)(base + v[4]),
+              (float *)(base + v[5]), (float *)(base + v[6]), (float *)(base + v[7]), n, fresh, (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4]);
+  return NULL;
+}
+
 napi_value register_step_kernels(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
       {"sumCols", NULL, sum_cols, NULL, NULL, NULL, napi_default, NULL},
       {"xentStats", NULL, xent_stats, NULL, NULL, NULL, napi_default, NULL},
       {"xentGrad", NULL, xent_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -1,4 +1,4 @@
-/* The addon's non-BLAS kernels (step-kernels.c): adds sumRows, sumCols, xentStats and xentGrad to exports. */
+/* The addon's non-BLAS kernels (step-kernels.c): adds sumRows, sumCols, xentStats, xentGrad and adamUpdate to exports. */
 #ifndef SUPERNET_STEP_KERNELS_H
 #define SUPERNET_STEP_KERNELS_H
 #include <node_api.h>

@@ -8,7 +8,8 @@
  * them; when the variable is unset the library sets it from the CPU's flags first (see
  * `coreTypeFromFlags`). The status's `config` names the core in use. The same addon holds the
  * step's other costly kernels (native/blas/step-kernels.c): sums over leading or trailing axes
- * (`wasm-kernels.ts`) and the fused softmax cross entropy (`ops/softmax-cross-entropy.ts`).
+ * (`wasm-kernels.ts`), the fused softmax cross entropy (`ops/softmax-cross-entropy.ts`) and the
+ * fused Adam update (`train/adam-kernel.ts`).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -47,10 +48,28 @@ export interface BlasAddon {
   xentStats(view: Uint8Array, rows: number, cols: number, xOffset: number, targetsOffset: number, statsOffset: number, smoothing: number): void;
   /** grad [rows, cols] of sum over r of w[r] times row r's label-smoothed cross entropy against int32 targets. */
   xentGrad(view: Uint8Array, rows: number, cols: number, xOffset: number, statsOffset: number, targetsOffset: number, weightsOffset: number, gradOffset: number, smoothing: number): void;
+  /** One Adam update of n weights into fresh outputs (m and v offsets are ignored when fresh); see native/blas/step-kernels.c. */
+  adamUpdate(
+    view: Uint8Array,
+    n: number,
+    paramOffset: number,
+    gradOffset: number,
+    mOffset: number,
+    vOffset: number,
+    paramOutOffset: number,
+    mOutOffset: number,
+    vOutOffset: number,
+    fresh: boolean,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    stepSize: number,
+    decay: number,
+  ): void;
 }
 
 /** The addon's functions: a build from older sources lacks some, and is rebuilt by the set-up. */
-const addonFunctions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad"] as const;
+const addonFunctions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate"] as const;
 
 /** Whether the native products are in use, and why (not). */
 export interface BlasStatus {
