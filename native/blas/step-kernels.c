@@ -355,6 +355,122 @@ static napi_value adam_update(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Sums of a row of n floats in double, in LANES partial sums the compiler can vectorise. */
+#define ROW_SUM(expr, n, out)                                   \
+  do {                                                          \
+    double lanes_[LANES] = {0};                                 \
+    int64_t c_ = 0;                                             \
+    for (; c_ + LANES <= (n); c_ += LANES)                      \
+      for (int l_ = 0; l_ < LANES; l_++) {                      \
+        const int64_t c = c_ + l_;                              \
+        lanes_[l_] += (double)(expr);                           \
+      }                                                         \
+    double s_ = 0;                                              \
+    for (; c_ < (n); c_++) {                                    \
+      const int64_t c = c_;                                     \
+      s_ += (double)(expr);                                     \
+    }                                                           \
+    for (int l_ = 0; l_ < LANES; l_++) s_ += lanes_[l_];        \
+    (out) = s_;                                                 \
+  } while (0)
+
+/*
+ * Layer norm over the last axis of x [rows, cols]: y = (x - mean) rstd g + b with rstd =
+ * 1 / sqrt(var + eps), var the population variance; stats[2r], stats[2r + 1] = mean, rstd.
+ */
+VECTOR_CLONES static void layer_norm_kernel(const float *restrict x, const float *restrict g, const float *restrict b, float *restrict y, float *restrict stats, int64_t rows,
+                                            int64_t cols, double eps) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *restrict row = x + r * cols;
+    double sum, sq;
+    ROW_SUM(row[c], cols, sum);
+    const double mean = sum / (double)cols;
+    const float meanf = (float)mean;
+    ROW_SUM(((double)row[c] - mean) * ((double)row[c] - mean), cols, sq);
+    const float rstd = (float)(1.0 / sqrt(sq / (double)cols + eps));
+    float *restrict out = y + r * cols;
+    for (int64_t c = 0; c < cols; c++) out[c] = (row[c] - meanf) * rstd * g[c] + b[c];
+    stats[2 * r] = meanf;
+    stats[2 * r + 1] = rstd;
+  }
+}
+
+/*
+ * Its gradient from dy: with xhat = (x - mean) rstd and h = dy g,
+ *   dx = rstd (h - mean(h) - xhat mean(h xhat)),  dg = sum over rows of dy xhat,  db = sum of dy.
+ * acc holds 2 cols doubles for dg and db.
+ */
+VECTOR_CLONES static void layer_norm_grad_kernel(const float *restrict dy, const float *restrict x, const float *restrict stats, const float *restrict g, float *restrict dx,
+                                                 float *restrict dg, float *restrict db, int64_t rows, int64_t cols, double *restrict acc) {
+  double *restrict acc_g = acc, *restrict acc_b = acc + cols;
+  memset(acc, 0, 2 * (size_t)cols * sizeof(double));
+  for (int64_t r = 0; r < rows; r++) {
+    const float *restrict xr = x + r * cols, *restrict dyr = dy + r * cols;
+    const float mean = stats[2 * r], rstd = stats[2 * r + 1];
+    double h_sum, hx_sum;
+    ROW_SUM(dyr[c] * g[c], cols, h_sum);
+    ROW_SUM(dyr[c] * g[c] * ((xr[c] - mean) * rstd), cols, hx_sum);
+    const float h_mean = (float)(h_sum / (double)cols), hx_mean = (float)(hx_sum / (double)cols);
+    float *restrict out = dx + r * cols;
+    for (int64_t c = 0; c < cols; c++) {
+      const float xhat = (xr[c] - mean) * rstd;
+      out[c] = rstd * (dyr[c] * g[c] - h_mean - xhat * hx_mean);
+      acc_g[c] += (double)(dyr[c] * xhat);
+      acc_b[c] += (double)dyr[c];
+    }
+  }
+  for (int64_t c = 0; c < cols; c++) {
+    dg[c] = (float)acc_g[c];
+    db[c] = (float)acc_b[c];
+  }
+}
+
+/* layerNorm(view, rows, cols, xOffset, gOffset, bOffset, yOffset, statsOffset, epsilon) */
+static napi_value layer_norm(napi_env env, napi_callback_info info) {
+  const char *fn = "layerNorm";
+  napi_value argv[9];
+  if (!get_args(env, info, 9, argv, fn)) return NULL;
+  uint8_t *base;
+  uint64_t limit;
+  int64_t v[7];
+  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 7, v, fn)) return NULL;
+  double eps;
+  CHECK(napi_get_value_double(env, argv[8], &eps));
+  const int64_t rows = v[0], cols = v[1];
+  const uint64_t block = (uint64_t)rows * cols * 4, vec = (uint64_t)cols * 4;
+  if (!inside(env, fn, "x", v[2], block, limit) || !inside(env, fn, "gain", v[3], vec, limit) || !inside(env, fn, "bias", v[4], vec, limit) ||
+      !inside(env, fn, "y", v[5], block, limit) || !inside(env, fn, "stats", v[6], (uint64_t)rows * 8, limit))
+    return NULL;
+  layer_norm_kernel((const float *)(base + v[2]), (const float *)(base + v[3]), (const float *)(base + v[4]), (float *)(base + v[5]), (float *)(base + v[6]), rows, cols, eps);
+  return NULL;
+}
+
+/* layerNormGrad(view, rows, cols, dyOffset, xOffset, statsOffset, gOffset, dxOffset, dgOffset, dbOffset) */
+static napi_value layer_norm_grad(napi_env env, napi_callback_info info) {
+  const char *fn = "layerNormGrad";
+  napi_value argv[10];
+  if (!get_args(env, info, 10, argv, fn)) return NULL;
+  uint8_t *base;
+  uint64_t limit;
+  int64_t v[9];
+  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 9, v, fn)) return NULL;
+  const int64_t rows = v[0], cols = v[1];
+  const uint64_t block = (uint64_t)rows * cols * 4, vec = (uint64_t)cols * 4;
+  if (!inside(env, fn, "dy", v[2], block, limit) || !inside(env, fn, "x", v[3], block, limit) || !inside(env, fn, "stats", v[4], (uint64_t)rows * 8, limit) ||
+      !inside(env, fn, "gain", v[5], vec, limit) || !inside(env, fn, "dx", v[6], block, limit) || !inside(env, fn, "dgain", v[7], vec, limit) ||
+      !inside(env, fn, "dbias", v[8], vec, limit))
+    return NULL;
+  double *acc = malloc(2 * (size_t)(cols > 0 ? cols : 1) * sizeof(double));
+  if (acc == NULL) {
+    napi_throw_error(env, NULL, "supernet_blas.layerNormGrad: out of memory");
+    return NULL;
+  }
+  layer_norm_grad_kernel((const float *)(base + v[2]), (const float *)(base + v[3]), (const float *)(base + v[4]), (const float *)(base + v[5]), (float *)(base + v[6]),
+                         (float *)(base + v[7]), (float *)(base + v[8]), rows, cols, acc);
+  free(acc);
+  return NULL;
+}
+
 napi_value register_step_kernels(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
@@ -362,6 +478,8 @@ napi_value register_step_kernels(napi_env env, napi_value exports) {
       {"xentStats", NULL, xent_stats, NULL, NULL, NULL, napi_default, NULL},
       {"xentGrad", NULL, xent_grad, NULL, NULL, NULL, napi_default, NULL},
       {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_default, NULL},
+      {"layerNorm", NULL, layer_norm, NULL, NULL, NULL, napi_default, NULL},
+      {"layerNormGrad", NULL, layer_norm_grad, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

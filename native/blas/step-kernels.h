@@ -1,4 +1,4 @@
-/* The addon's non-BLAS kernels (step-kernels.c): adds sumRows, sumCols, xentStats, xentGrad and adamUpdate to exports. */
+/* The addon's non-BLAS kernels (step-kernels.c): adds sumRows, sumCols, xentStats, xentGrad, adamUpdate, layerNorm and layerNormGrad to exports. */
 #ifndef SUPERNET_STEP_KERNELS_H
 #define SUPERNET_STEP_KERNELS_H
 #include <node_api.h>

@@ -8,8 +8,8 @@
  * them; when the variable is unset the library sets it from the CPU's flags first (see
  * `coreTypeFromFlags`). The status's `config` names the core in use. The same addon holds the
  * step's other costly kernels (native/blas/step-kernels.c): sums over leading or trailing axes
- * (`wasm-kernels.ts`), the fused softmax cross entropy (`ops/softmax-cross-entropy.ts`) and the
- * fused Adam update (`train/adam-kernel.ts`).
+ * (`wasm-kernels.ts`), the fused softmax cross entropy (`ops/softmax-cross-entropy.ts`), layer norm
+ * (`ops/layer-norm.ts`) and the fused Adam update (`train/adam-kernel.ts`).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -66,10 +66,14 @@ export interface BlasAddon {
     stepSize: number,
     decay: number,
   ): void;
+  /** Layer norm over the last axis of x [rows, cols]: writes y and stats [rows, 2] = (mean, 1/std). */
+  layerNorm(view: Uint8Array, rows: number, cols: number, xOffset: number, gainOffset: number, biasOffset: number, yOffset: number, statsOffset: number, epsilon: number): void;
+  /** Its gradient: writes dx [rows, cols], dgain and dbias [cols]. */
+  layerNormGrad(view: Uint8Array, rows: number, cols: number, dyOffset: number, xOffset: number, statsOffset: number, gainOffset: number, dxOffset: number, dgainOffset: number, dbiasOffset: number): void;
 }
 
 /** The addon's functions: a build from older sources lacks some, and is rebuilt by the set-up. */
-const addonFunctions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate"] as const;
+const addonFunctions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate", "layerNorm", "layerNormGrad"] as const;
 
 /** Whether the native products are in use, and why (not). */
 export interface BlasStatus {

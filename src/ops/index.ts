@@ -5,3 +5,4 @@ export * from "./slice-block";
 export * from "./mix-experts";
 export * from "./add-many";
 export * from "./softmax-cross-entropy";
+export * from "./layer-norm";

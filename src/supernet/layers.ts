@@ -4,7 +4,7 @@
  * written as (B, T, d): batch, time, width.
  */
 import * as tf from "@tensorflow/tfjs";
-import { linear, sliceBlock, sliceVector } from "../ops/index";
+import { layerNorm, linear, sliceBlock, sliceVector } from "../ops/index";
 import type { MoeLayerStats, MoeOptions } from "../moe/config";
 import type { Weights } from "./params";
 
@@ -48,9 +48,7 @@ export function slicedLinear(params: Weights, name: string, x: tf.Tensor, inDim:
 
 /** LayerNorm over the active width, with the first `dim` gains and shifts. */
 export function slicedLayerNorm(params: Weights, name: string, x: tf.Tensor, dim: number): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
-  return tf.add(tf.mul(normed, sliceVector(params[`${name}.g`], dim)), sliceVector(params[`${name}.b`], dim));
+  return layerNorm(x, sliceVector(params[`${name}.g`], dim), sliceVector(params[`${name}.b`], dim), 1e-5);
 }
 
 /** Position-wise FFN: fc2(dropout(relu(fc1(x)))). (B, T, d) -> (B, T, d). */
