@@ -1,5 +1,5 @@
 /**
- * Kernels the tfjs wasm backend (4.22) lacks, and four it has but runs slowly on a training step.
+ * Kernels the tfjs wasm backend (4.22) lacks, and five it has but runs slowly on a training step.
  * `UnsortedSegmentSum` is the gradient of `gather`, i.e. of every embedding lookup: without it a
  * training step on wasm throws, and tfjs has no automatic fallback to another backend for a single
  * kernel. The JS version reads the inputs as views of the wasm heap and sums rows into segments
@@ -19,6 +19,9 @@
  *   addon is loaded (./blas), sums over leading or trailing axes (the latter: layer-norm
  *   gradients) run there, vectorised: tfjs-wasm's and our JS loops take ~6 ns per element, the
  *   addon well under 1.
+ * - `SplitV` (the gradient of every concat, e.g. of the encoder states a decoder layer attends
+ *   to) slices each piece with a generic strided loop: 6 ms for a [66, 62, 256] block. Each piece
+ *   is `outer` contiguous runs of the input, so copying runs is enough.
  */
 import * as tf from "@tensorflow/tfjs";
 import { blasAddon } from "./blas";
@@ -138,6 +141,15 @@ function share(backend: RefCountingBackend, x: tf.TensorInfo): tf.TensorInfo {
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
+/** Copies piece `offset .. offset + size` along the split axis: `outer` runs of size·inner values, one per index before the axis. */
+function copyPieceInto(out: tf.TypedArray, x: tf.TypedArray, outer: number, axisLength: number, inner: number, offset: number, size: number): void {
+  const run = size * inner;
+  for (let o = 0; o < outer; o++) {
+    const from = (o * axisLength + offset) * inner;
+    out.set(x.subarray(from, from + run), o * run);
+  }
+}
+
 const replacements: Record<string, (original: tf.KernelFunc) => tf.KernelFunc> = {
   Identity: (original) => (args: KernelArgs) => {
     const { x } = args.inputs as unknown as { x: tf.TensorInfo };
@@ -158,6 +170,23 @@ const replacements: Record<string, (original: tf.KernelFunc) => tf.KernelFunc> =
     const ids = (args.backend as unknown as { readSync(d: object): tf.TypedArray }).readSync(indices.dataId);
     checkGatherIds(ids, x.shape[0]);
     return computeOutput("wasm", args.backend as tf.KernelBackend, [x], outShape, x.dtype, (out, [xs]) => gatherRowsInto(out, xs, ids, rowSize));
+  },
+  SplitV: (original) => (args: KernelArgs) => {
+    const { x } = args.inputs as unknown as { x: tf.TensorInfo };
+    const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+    if (x.dtype === "string" || x.shape.length === 0) return original(args);
+    const ax = tf.util.parseAxisParam(axis, [...x.shape])[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, ax);
+    const outer = tf.util.sizeFromShape(x.shape.slice(0, ax));
+    const inner = tf.util.sizeFromShape(x.shape.slice(ax + 1));
+    let offset = 0;
+    return sizes.map((size) => {
+      const shape = [...x.shape];
+      shape[ax] = size;
+      const start = offset;
+      offset += size;
+      return computeOutput("wasm", args.backend as tf.KernelBackend, [x], shape, x.dtype, (out, [xs]) => copyPieceInto(out, xs, outer, x.shape[ax], inner, start, size));
+    });
   },
   Sum: (original) => (args: KernelArgs) => {
     const { x } = args.inputs as unknown as { x: tf.TensorInfo };

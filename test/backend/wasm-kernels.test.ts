@@ -193,3 +193,29 @@ test("gather along axis 0 copies rows as cpu does, for any shape of ids; an id o
   assert.equal(wasmDataIds(), before);
   tf.dispose([x, ids, intTable]);
 });
+
+test("SplitV copies contiguous runs as cpu splits, along every axis, with uneven sizes and int32; concat's gradient matches", async () => {
+  registerWasmKernels();
+  const rng = new Rng(45);
+  const x = tf.tensor3d(Float32Array.from({ length: 4 * 6 * 5 }, () => rng.normal()), [4, 6, 5]);
+  const ints = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+  const w = tf.tensor3d(Float32Array.from({ length: 4 * 9 * 5 }, () => rng.normal()), [4, 9, 5]);
+  const run = () =>
+    tf.tidy(() => ({
+      axis0: tf.split(x, [1, 3], 0).map((t) => t.arraySync()),
+      axis1: tf.split(x, [2, 1, 3], 1).map((t) => t.arraySync()),
+      axis2: tf.split(x, [4, 1], -1).map((t) => t.arraySync()),
+      even: tf.split(x, 3, 1).map((t) => t.arraySync()),
+      ints: tf.split(ints, [2, 1], 1).map((t) => t.arraySync()),
+      concatGrad: tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, b], 1), w)))([x, tf.slice(x, [0, 0, 0], [4, 3, 5])]).map((t) => t.arraySync()),
+    }));
+  const onCpu = await on("cpu", run);
+  await on("wasm", run); // moves the inputs to wasm
+  const before = wasmDataIds();
+  const installed = tf.getKernel("SplitV", "wasm")?.kernelFunc as unknown as Record<symbol, boolean>;
+  assert.equal(installed[Symbol.for("supernet-lab.replaced-wasm-kernel")], true, "the replacement serves SplitV");
+  const onWasm = await on("wasm", run);
+  assert.equal(wasmDataIds(), before, "no buffers left behind");
+  assert.deepEqual(onWasm, onCpu);
+  tf.dispose([x, ints, w]);
+});
