@@ -9,15 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "step-kernels.h"
-
-#define CHECK(call)                                                        \
-  do {                                                                     \
-    if ((call) != napi_ok) {                                               \
-      napi_throw_error(env, NULL, "supernet_blas: " #call " failed");      \
-      return NULL;                                                         \
-    }                                                                      \
-  } while (0)
+#include "addon.h"
 
 static int get_i64(napi_env env, napi_value v, int64_t *out) {
   return napi_get_value_int64(env, v, out) == napi_ok;

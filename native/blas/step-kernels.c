@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "step-kernels.h"
+#include "addon.h"
 
 /* One machine-code version per vector width, picked when the addon loads (GCC's ifunc): the
  * addon is built on one machine and may run on another of a different kind. */
@@ -28,14 +28,6 @@
 #endif
 
 #define LANES 16
-
-#define CHECK(call)                                                         \
-  do {                                                                      \
-    if ((call) != napi_ok) {                                                \
-      napi_throw_error(env, NULL, "supernet_blas: " #call " failed");       \
-      return NULL;                                                          \
-    }                                                                       \
-  } while (0)
 
 /* The heap's base address and byte length from a typed array over it; 0 (and a thrown error) if not one. */
 static int heap_of(napi_env env, napi_value view, const char *fn, uint8_t **base, uint64_t *limit) {
@@ -90,6 +82,23 @@ static int get_args(napi_env env, napi_callback_info info, size_t expected, napi
   return 1;
 }
 
+/* The preamble of every function here: exactly argc arguments, the heap from argv[0], and
+ * argv[1..counts] as non-negative integers in v; 0 (and a thrown error) otherwise. */
+static int open_call(napi_env env, napi_callback_info info, const char *fn, size_t argc, napi_value *argv, size_t counts, int64_t *v, uint8_t **base, uint64_t *limit) {
+  return get_args(env, info, argc, argv, fn) && heap_of(env, argv[0], fn, base, limit) && read_counts(env, argv, 1, counts, v, fn);
+}
+
+/* Reads the label smoothing from value into *out; 0 (and a thrown RangeError) unless it is in [0, 1). */
+static int read_smoothing(napi_env env, napi_value value, const char *fn, double *out) {
+  if (napi_get_value_double(env, value, out) != napi_ok || !(*out >= 0 && *out < 1)) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "supernet_blas.%s: smoothing must be a number in [0, 1)", fn);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
 /* out[c] = sum over r of x[r, c]: a block's sum over its leading axes. */
 VECTOR_CLONES static void sum_rows_kernel(const float *x, float *out, int64_t rows, int64_t cols, double *acc) {
   memset(acc, 0, (size_t)cols * sizeof(double));
@@ -119,11 +128,10 @@ VECTOR_CLONES static void sum_cols_kernel(const float *x, float *out, int64_t ro
 static napi_value sum_block(napi_env env, napi_callback_info info, int over_rows) {
   const char *fn = over_rows ? "sumRows" : "sumCols";
   napi_value argv[5];
-  if (!get_args(env, info, 5, argv, fn)) return NULL;
   uint8_t *base;
   uint64_t limit;
   int64_t v[4];
-  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 4, v, fn)) return NULL;
+  if (!open_call(env, info, fn, 5, argv, 4, v, &base, &limit)) return NULL;
   int64_t rows = v[0], cols = v[1];
   if (!inside(env, fn, "x", v[2], (uint64_t)rows * cols * 4, limit) || !inside(env, fn, "out", v[3], (uint64_t)(over_rows ? cols : rows) * 4, limit)) return NULL;
   const float *x = (const float *)(base + v[2]);
@@ -251,11 +259,10 @@ static int targets_in_range(napi_env env, const char *fn, const int32_t *targets
 static napi_value xent_stats(napi_env env, napi_callback_info info) {
   const char *fn = "xentStats";
   napi_value argv[7];
-  if (!get_args(env, info, 7, argv, fn)) return NULL;
   uint8_t *base;
   uint64_t limit;
   int64_t v[5];
-  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 5, v, fn)) return NULL;
+  if (!open_call(env, info, fn, 7, argv, 5, v, &base, &limit)) return NULL;
   int64_t rows = v[0], cols = v[1];
   if (cols == 0) {
     napi_throw_range_error(env, NULL, "supernet_blas.xentStats: cols (the vocabulary) must be at least 1");
@@ -267,11 +274,7 @@ static napi_value xent_stats(napi_env env, napi_callback_info info) {
   const int32_t *targets = (const int32_t *)(base + v[3]);
   if (!targets_in_range(env, fn, targets, rows, cols)) return NULL;
   double smoothing;
-  CHECK(napi_get_value_double(env, argv[6], &smoothing));
-  if (!(smoothing >= 0 && smoothing < 1)) {
-    napi_throw_range_error(env, NULL, "supernet_blas.xentStats: smoothing must be in [0, 1)");
-    return NULL;
-  }
+  if (!read_smoothing(env, argv[6], fn, &smoothing)) return NULL;
   xent_stats_kernel((const float *)(base + v[2]), targets, (float *)(base + v[4]), rows, cols, smoothing);
   return NULL;
 }
@@ -280,17 +283,12 @@ static napi_value xent_stats(napi_env env, napi_callback_info info) {
 static napi_value xent_grad(napi_env env, napi_callback_info info) {
   const char *fn = "xentGrad";
   napi_value argv[9];
-  if (!get_args(env, info, 9, argv, fn)) return NULL;
   uint8_t *base;
   uint64_t limit;
   int64_t v[7];
-  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 7, v, fn)) return NULL;
+  if (!open_call(env, info, fn, 9, argv, 7, v, &base, &limit)) return NULL;
   double smoothing;
-  CHECK(napi_get_value_double(env, argv[8], &smoothing));
-  if (!(smoothing >= 0 && smoothing < 1)) {
-    napi_throw_range_error(env, NULL, "supernet_blas.xentGrad: smoothing must be in [0, 1)");
-    return NULL;
-  }
+  if (!read_smoothing(env, argv[8], fn, &smoothing)) return NULL;
   int64_t rows = v[0], cols = v[1];
   if (!inside(env, fn, "x", v[2], (uint64_t)rows * cols * 4, limit) || !inside(env, fn, "stats", v[3], (uint64_t)rows * 12, limit) ||
       !inside(env, fn, "targets", v[4], (uint64_t)rows * 4, limit) || !inside(env, fn, "weights", v[5], (uint64_t)rows * 4, limit) ||
@@ -336,11 +334,10 @@ VECTOR_CLONES static void adam_kernel(const float *restrict p, const float *rest
 static napi_value adam_update(napi_env env, napi_callback_info info) {
   const char *fn = "adamUpdate";
   napi_value argv[15];
-  if (!get_args(env, info, 15, argv, fn)) return NULL;
   uint8_t *base;
   uint64_t limit;
   int64_t v[8];
-  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 8, v, fn)) return NULL;
+  if (!open_call(env, info, fn, 15, argv, 8, v, &base, &limit)) return NULL;
   bool fresh;
   CHECK(napi_get_value_bool(env, argv[9], &fresh));
   double h[5];
@@ -429,11 +426,10 @@ VECTOR_CLONES static void layer_norm_grad_kernel(const float *restrict dy, const
 static napi_value layer_norm(napi_env env, napi_callback_info info) {
   const char *fn = "layerNorm";
   napi_value argv[9];
-  if (!get_args(env, info, 9, argv, fn)) return NULL;
   uint8_t *base;
   uint64_t limit;
   int64_t v[7];
-  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 7, v, fn)) return NULL;
+  if (!open_call(env, info, fn, 9, argv, 7, v, &base, &limit)) return NULL;
   double eps;
   CHECK(napi_get_value_double(env, argv[8], &eps));
   const int64_t rows = v[0], cols = v[1];
@@ -449,11 +445,10 @@ static napi_value layer_norm(napi_env env, napi_callback_info info) {
 static napi_value layer_norm_grad(napi_env env, napi_callback_info info) {
   const char *fn = "layerNormGrad";
   napi_value argv[10];
-  if (!get_args(env, info, 10, argv, fn)) return NULL;
   uint8_t *base;
   uint64_t limit;
   int64_t v[9];
-  if (!heap_of(env, argv[0], fn, &base, &limit) || !read_counts(env, argv, 1, 9, v, fn)) return NULL;
+  if (!open_call(env, info, fn, 10, argv, 9, v, &base, &limit)) return NULL;
   const int64_t rows = v[0], cols = v[1];
   const uint64_t block = (uint64_t)rows * cols * 4, vec = (uint64_t)cols * 4;
   if (!inside(env, fn, "dy", v[2], block, limit) || !inside(env, fn, "x", v[3], block, limit) || !inside(env, fn, "stats", v[4], (uint64_t)rows * 8, limit) ||

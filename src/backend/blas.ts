@@ -13,8 +13,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as tf from "@tensorflow/tfjs";
 import { readCpuFlags } from "../report/machine";
 import { projectRoot } from "../util/paths";
+import { asWasmInternals, WasmBackendInternals } from "./wasm-internals";
 
 /** Environment variable that turns the native products off (off/0/false) or requires them (on/1/true). */
 export const blasEnvVar = "SUPERNET_BLAS";
@@ -200,4 +202,17 @@ export function blasAddon(): BlasAddon | null {
 /** Whether the native products are in use, and why (not). */
 export function blasStatus(): BlasStatus {
   return status;
+}
+
+/** True when the addon's kernels can serve: it is loaded and the current backend is wasm. */
+export function nativeKernelsAvailable(): boolean {
+  return addon !== null && tf.getBackend() === "wasm";
+}
+
+/** What a native kernel needs: the wasm backend's internals and the loaded addon; an error naming `kernel` when either is missing. */
+export function nativeKernelContext(backend: unknown, kernel: string): { wasm: WasmBackendInternals; addon: BlasAddon } {
+  const wasm = asWasmInternals(backend);
+  if (wasm === null) throw new Error(`${kernel}: the wasm backend does not have tfjs-backend-wasm 4.22's layout`);
+  if (addon === null) throw new Error(`${kernel}: the native addon is not loaded`);
+  return { wasm, addon };
 }

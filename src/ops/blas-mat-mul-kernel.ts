@@ -5,8 +5,8 @@
  * sgemm's own flags, so no operand is ever copied.
  */
 import * as tf from "@tensorflow/tfjs";
-import { blasAddon } from "../backend/blas";
-import { asWasmInternals, heapByteView, heapOffset } from "../backend/wasm-internals";
+import { nativeKernelContext, nativeKernelsAvailable } from "../backend/blas";
+import { heapByteView, heapOffset } from "../backend/wasm-internals";
 
 /** Kernel name; attrs { transposeA, transposeB }. */
 export const blasMatMulKernel = "SupernetBlasMatMul";
@@ -35,10 +35,7 @@ export function registerBlasMatMul(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { a, b } = inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
       const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      const wasm = asWasmInternals(backend);
-      if (wasm === null) throw new Error(`${blasMatMulKernel}: the wasm backend does not have tfjs-backend-wasm 4.22's layout`);
-      const addon = blasAddon();
-      if (addon === null) throw new Error(`${blasMatMulKernel}: the OpenBLAS addon is not loaded`);
+      const { wasm, addon } = nativeKernelContext(backend, blasMatMulKernel);
       const { batch, m, n, k, shape } = productShape(a.shape, b.shape, transposeA, transposeB);
       // Allocate first: allocating can grow the heap and move it to a new buffer object.
       const out = wasm.makeOutput(shape, "float32");
@@ -63,5 +60,5 @@ export function blasMatMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T, tran
 
 /** True when products on the current backend can go to OpenBLAS. */
 export function blasMatMulAvailable(): boolean {
-  return blasAddon() !== null && tf.getBackend() === "wasm";
+  return nativeKernelsAvailable();
 }

@@ -9,21 +9,13 @@
  * routes to each other and to central differences.
  */
 import * as tf from "@tensorflow/tfjs";
-import { blasAddon } from "../backend/blas";
-import { asWasmInternals, heapByteView, heapOffset, WasmBackendInternals } from "../backend/wasm-internals";
+import { nativeKernelContext, nativeKernelsAvailable } from "../backend/blas";
+import { heapByteView, heapOffset, WasmBackendInternals } from "../backend/wasm-internals";
 
 /** Kernel: { x [N, D], gain [D], bias [D] } -> [y [N, D], stats [N, 2] = (mean, 1/std)]; attrs { epsilon }. */
 export const layerNormKernel = "SupernetLayerNorm";
 /** Kernel: { dy, x, stats, gain } -> [dx [N, D], dgain [D], dbias [D]]. */
 export const layerNormGradKernel = "SupernetLayerNormGrad";
-
-function wasmAndAddon(backend: unknown, kernel: string) {
-  const wasm = asWasmInternals(backend);
-  if (wasm === null) throw new Error(`${kernel}: the wasm backend does not have tfjs-backend-wasm 4.22's layout`);
-  const addon = blasAddon();
-  if (addon === null) throw new Error(`${kernel}: the native addon is not loaded`);
-  return { wasm, addon };
-}
 
 const at = (wasm: WasmBackendInternals, t: tf.TensorInfo) => heapOffset(wasm, t);
 
@@ -39,7 +31,7 @@ export function registerLayerNormKernels(): void {
       kernelFunc: ({ inputs, backend, attrs }) => {
         const { x, gain, bias } = inputs as unknown as Record<"x" | "gain" | "bias", tf.TensorInfo>;
         const { epsilon } = attrs as unknown as { epsilon: number };
-        const { wasm, addon } = wasmAndAddon(backend, layerNormKernel);
+        const { wasm, addon } = nativeKernelContext(backend, layerNormKernel);
         const [rows, cols] = x.shape;
         // Allocate first: allocating can grow the heap and move it to a new buffer object.
         const y = wasm.makeOutput([rows, cols], "float32");
@@ -55,7 +47,7 @@ export function registerLayerNormKernels(): void {
       backendName: "wasm",
       kernelFunc: ({ inputs, backend }) => {
         const { dy, x, stats, gain } = inputs as unknown as Record<"dy" | "x" | "stats" | "gain", tf.TensorInfo>;
-        const { wasm, addon } = wasmAndAddon(backend, layerNormGradKernel);
+        const { wasm, addon } = nativeKernelContext(backend, layerNormGradKernel);
         const [rows, cols] = x.shape;
         const dx = wasm.makeOutput([rows, cols], "float32");
         const dgain = wasm.makeOutput([cols], "float32");
@@ -70,7 +62,7 @@ export function registerLayerNormKernels(): void {
 
 /** True when the fused kernels can serve: the native addon is loaded and the backend is wasm. */
 export function fusedLayerNormAvailable(): boolean {
-  return blasAddon() !== null && tf.getBackend() === "wasm";
+  return nativeKernelsAvailable();
 }
 
 /** The tfjs composition (any backend), differentiated by tfjs. */

@@ -13,25 +13,13 @@
  * addon) the tfjs composition runs, and the parity tests hold the two to each other.
  */
 import * as tf from "@tensorflow/tfjs";
-import { blasAddon } from "../backend/blas";
-import { asWasmInternals, heapByteView, heapOffset, WasmBackendInternals } from "../backend/wasm-internals";
+import { nativeKernelContext, nativeKernelsAvailable } from "../backend/blas";
+import { heapByteView, heapOffset } from "../backend/wasm-internals";
 
 /** Kernel: (logits x [R, V], targets [R] int32) -> stats [R, 3] = (the row's loss, max, log-sum-exp of x - max); attrs { smoothing }. */
 export const xentStatsKernel = "SupernetXentStats";
 /** Kernel: (x [R, V], stats [R, 3], targets [R] int32, weights [R]) -> grad [R, V]; attrs { smoothing }. */
 export const xentGradKernel = "SupernetXentGrad";
-
-function wasmOf(backend: unknown, kernel: string): WasmBackendInternals {
-  const wasm = asWasmInternals(backend);
-  if (wasm === null) throw new Error(`${kernel}: the wasm backend does not have tfjs-backend-wasm 4.22's layout`);
-  return wasm;
-}
-
-function loadedAddon(kernel: string) {
-  const addon = blasAddon();
-  if (addon === null) throw new Error(`${kernel}: the native addon is not loaded`);
-  return addon;
-}
 
 let registered = false;
 
@@ -45,8 +33,7 @@ export function registerXentKernels(): void {
       kernelFunc: ({ inputs, backend, attrs }) => {
         const { x, targets } = inputs as unknown as { x: tf.TensorInfo; targets: tf.TensorInfo };
         const { smoothing } = attrs as unknown as { smoothing: number };
-        const wasm = wasmOf(backend, xentStatsKernel);
-        const addon = loadedAddon(xentStatsKernel);
+        const { wasm, addon } = nativeKernelContext(backend, xentStatsKernel);
         const [rows, cols] = x.shape;
         // Allocate first: allocating can grow the heap and move it to a new buffer object.
         const stats = wasm.makeOutput([rows, 3], "float32");
@@ -67,8 +54,7 @@ export function registerXentKernels(): void {
       kernelFunc: ({ inputs, backend, attrs }) => {
         const { x, stats, targets, weights } = inputs as unknown as Record<"x" | "stats" | "targets" | "weights", tf.TensorInfo>;
         const { smoothing } = attrs as unknown as { smoothing: number };
-        const wasm = wasmOf(backend, xentGradKernel);
-        const addon = loadedAddon(xentGradKernel);
+        const { wasm, addon } = nativeKernelContext(backend, xentGradKernel);
         const [rows, cols] = x.shape;
         const grad = wasm.makeOutput([rows, cols], "float32");
         try {
@@ -86,7 +72,7 @@ export function registerXentKernels(): void {
 
 /** True when the fused kernels can serve: the native addon is loaded and the backend is wasm. */
 export function fusedCrossEntropyAvailable(): boolean {
-  return blasAddon() !== null && tf.getBackend() === "wasm";
+  return nativeKernelsAvailable();
 }
 
 function checkInputs(logits: tf.Tensor2D, targets: tf.Tensor1D, smoothing: number): void {

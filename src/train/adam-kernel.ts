@@ -7,8 +7,8 @@
  * anyone holding it). Used where the native addon is loaded and the backend is wasm.
  */
 import * as tf from "@tensorflow/tfjs";
-import { blasAddon } from "../backend/blas";
-import { asWasmInternals, heapByteView, heapOffset } from "../backend/wasm-internals";
+import { nativeKernelContext, nativeKernelsAvailable } from "../backend/blas";
+import { heapByteView, heapOffset } from "../backend/wasm-internals";
 
 /** Kernel: { param, grad, m, v } -> [param', m', v']; attrs { fresh, beta1, beta2, epsilon, stepSize, decay }. */
 export const adamKernel = "SupernetAdamUpdate";
@@ -39,10 +39,7 @@ export function registerAdamKernel(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { param, grad, m, v } = inputs as unknown as Record<"param" | "grad" | "m" | "v", tf.TensorInfo>;
       const a = attrs as unknown as AdamKernelAttrs;
-      const wasm = asWasmInternals(backend);
-      if (wasm === null) throw new Error(`${adamKernel}: the wasm backend does not have tfjs-backend-wasm 4.22's layout`);
-      const addon = blasAddon();
-      if (addon === null) throw new Error(`${adamKernel}: the native addon is not loaded`);
+      const { wasm, addon } = nativeKernelContext(backend, adamKernel);
       const n = tf.util.sizeFromShape(param.shape);
       // Allocate first: allocating can grow the heap and move it to a new buffer object.
       const outs = [wasm.makeOutput([...param.shape], "float32"), wasm.makeOutput([...param.shape], "float32"), wasm.makeOutput([...param.shape], "float32")];
@@ -56,7 +53,7 @@ export function registerAdamKernel(): void {
 
 /** True when the fused update can serve: the native addon is loaded and the backend is wasm. */
 export function fusedAdamAvailable(): boolean {
-  return blasAddon() !== null && tf.getBackend() === "wasm";
+  return nativeKernelsAvailable();
 }
 
 /** One fused Adam update of `param` (float32, same shape as `grad`); returns [param', m', v'] (m and v may be null when fresh). */
