@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 
 import nbformat
 from nbclient import NotebookClient
@@ -37,22 +38,49 @@ def strip_volatile(nb):
         cell.get("metadata", {}).pop("execution", None)
 
 
+@contextmanager
+def started_kernel(nb, args, attempts=3):
+    """Yields a client whose kernel answered, starting the kernel again if it did not come up.
+
+    tslab starts receiving on its sockets before their binds finish, and zeromq then refuses
+    ("Socket is blocked by a bind or unbind operation"); now and then the kernel hangs on that and
+    never answers. Nothing has run in it yet, so a fresh kernel is a safe retry.
+    """
+    for attempt in range(1, attempts + 1):
+        client = NotebookClient(nb, kernel_name=args.kernel, timeout=args.timeout,
+                                startup_timeout=args.startup_timeout,
+                                resources={"metadata": {"path": args.cwd}})
+        session = client.setup_kernel()
+        try:
+            session.__enter__()
+        except Exception as exc:  # nbclient has already shut the kernel down
+            if attempt == attempts:
+                raise RuntimeError(f"the {args.kernel} kernel did not start in {attempts} attempts: {exc}") from exc
+            print(f"  kernel start {attempt} of {attempts} failed ({exc}); starting a fresh kernel",
+                  file=sys.stderr, flush=True)
+            continue
+        try:
+            yield client
+        finally:
+            session.__exit__(None, None, None)
+        return
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("notebook")
     ap.add_argument("output")
     ap.add_argument("--kernel", default="tslab")
     ap.add_argument("--timeout", type=int, default=1800)
+    ap.add_argument("--startup-timeout", type=int, default=90)
     ap.add_argument("--cwd", default=".")
     args = ap.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
-    client = NotebookClient(nb, kernel_name=args.kernel, timeout=args.timeout,
-                            startup_timeout=120, resources={"metadata": {"path": args.cwd}})
     started = time.time()
     result = None
     code_cells = 0
-    with client.setup_kernel():
+    with started_kernel(nb, args) as client:
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue

@@ -24,6 +24,8 @@ export interface RunNotebookOptions {
   readonly outDir: string;
   /** Seconds a single cell may run. */
   readonly cellTimeoutS?: number;
+  /** Jupyter kernel to run it on (default tslab). */
+  readonly kernel?: string;
   /** Called with each line the executor prints on stderr (cell timings). */
   readonly onLog?: (line: string) => void;
 }
@@ -57,7 +59,7 @@ export function runNotebook(file: string, options: RunNotebookOptions): Promise<
     SUPERNET_RESULTS_DIR: path.join(options.outDir, "results"),
     SUPERNET_NOTEBOOK: name,
   };
-  const args = [path.join(projectRoot, "scripts", "execute_notebook.py"), file, output, "--timeout", String(options.cellTimeoutS ?? 3600), "--cwd", projectRoot];
+  const args = [path.join(projectRoot, "scripts", "execute_notebook.py"), file, output, "--timeout", String(options.cellTimeoutS ?? 3600), "--kernel", options.kernel ?? "tslab", "--cwd", projectRoot];
   return new Promise((resolve, reject) => {
     const child = spawn(jupyterPython, args, { env, cwd: projectRoot });
     let stdout = "";
