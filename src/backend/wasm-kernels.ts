@@ -24,7 +24,7 @@
  *   is `outer` contiguous runs of the input, so copying runs is enough.
  */
 import * as tf from "@tensorflow/tfjs";
-import { blasAddon, nativeKernelContext } from "./blas";
+import { blasAddon } from "./blas";
 import { computeOutput } from "./kernel-data";
 import { asWasmInternals, heapByteView, heapOffset } from "./wasm-internals";
 
@@ -102,8 +102,9 @@ function trailingReductionAxes(axis: number | number[], shape: readonly number[]
  * the rows (`over` "rows") or the columns, on the native addon; null when the addon is not loaded.
  */
 function nativeSum(backend: unknown, x: tf.TensorInfo, rows: number, cols: number, over: "rows" | "cols", outShape: number[]): tf.TensorInfo | null {
-  if (blasAddon() === null || asWasmInternals(backend) === null) return null;
-  const { wasm, addon } = nativeKernelContext(backend, "Sum");
+  const addon = blasAddon();
+  const wasm = asWasmInternals(backend);
+  if (addon === null || wasm === null) return null;
   // Allocate first: allocating can grow the heap and move it to a new buffer object.
   const out = wasm.makeOutput(outShape, "float32");
   const sum = over === "rows" ? addon.sumRows : addon.sumCols;
