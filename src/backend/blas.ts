@@ -23,21 +23,8 @@ export const blasEnvVar = "SUPERNET_BLAS";
 
 /** The addon's functions. Offsets and strides are in bytes into `view`'s buffer. */
 export interface BlasAddon {
-  gemm(
-    view: Uint8Array,
-    transposeA: boolean,
-    transposeB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    aOffset: number,
-    bOffset: number,
-    cOffset: number,
-    batch: number,
-    strideA: number,
-    strideB: number,
-    strideC: number,
-  ): void;
+  /** C = alpha op(A) op(B) for each of outer x inner matrix triples laid out as `gemmLayout` packs them. */
+  gemm(view: Uint8Array, transposeA: boolean, transposeB: boolean, alpha: number, layout: Float64Array): void;
   /** Sets (when given) and returns OpenBLAS's thread count. */
   threads(n?: number): number;
   /** OpenBLAS's build description (version, core, threading). */
@@ -74,8 +61,25 @@ export interface BlasAddon {
   layerNormGrad(view: Uint8Array, rows: number, cols: number, dyOffset: number, xOffset: number, statsOffset: number, gainOffset: number, dxOffset: number, dgainOffset: number, dbiasOffset: number): void;
 }
 
+/** Where one operand's matrices lie for `gemm`: a byte offset, the leading dimension in floats, byte strides over the outer and inner batch. */
+export interface GemmOperand {
+  readonly offset: number;
+  readonly ld: number;
+  readonly outerStride: number;
+  readonly innerStride: number;
+}
+
+/** Packs a product's sizes (op(A) m x k, op(B) k x n, outer x inner products) and its operands' layouts for `gemm`. */
+export function gemmLayout(m: number, n: number, k: number, outer: number, inner: number, a: GemmOperand, b: GemmOperand, c: GemmOperand): Float64Array {
+  const at = (o: GemmOperand) => [o.offset, o.ld, o.outerStride, o.innerStride];
+  return Float64Array.from([m, n, k, outer, inner, ...at(a), ...at(b), ...at(c)]);
+}
+
 /** The addon's functions: a build from older sources lacks some, and is rebuilt by the set-up. */
 const addonFunctions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate", "layerNorm", "layerNormGrad"] as const;
+
+/** native/blas/blas.c's ADDON_INTERFACE: raised whenever a function's arguments change. */
+const addonInterface = 2;
 
 /** Whether the native products are in use, and why (not). */
 export interface BlasStatus {
@@ -167,9 +171,12 @@ export function initBlas(threads: number, env: Readonly<Record<string, string | 
       shortenThreadSpin();
       // OpenBLAS reads the variable once, when it loads: choose before the first load only.
       coreTypeSource ??= chooseCoreType();
-      const loaded = require(addonPath) as Partial<BlasAddon>;
+      const loaded = require(addonPath) as Partial<BlasAddon> & { interfaceVersion?: number };
       const missing = addonFunctions.filter((f) => typeof loaded[f] !== "function");
       if (missing.length > 0) throw new Error(`it was built from older sources (no ${missing.join(", ")}); bash scripts/setup.sh rebuilds it`);
+      if (loaded.interfaceVersion !== addonInterface) {
+        throw new Error(`it was built from older sources (interface ${loaded.interfaceVersion ?? 1}, this library needs ${addonInterface}); bash scripts/setup.sh rebuilds it`);
+      }
       // A plain object of the functions (the module's own properties are read-only), so a test can observe calls.
       addon = Object.fromEntries(addonFunctions.map((f) => [f, loaded[f]])) as unknown as BlasAddon;
       addon.threads(threads);

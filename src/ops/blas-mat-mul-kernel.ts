@@ -5,7 +5,7 @@
  * sgemm's own flags, so no operand is ever copied.
  */
 import * as tf from "@tensorflow/tfjs";
-import { nativeKernelContext, nativeKernelsAvailable } from "../backend/blas";
+import { gemmLayout, nativeKernelContext, nativeKernelsAvailable } from "../backend/blas";
 import { heapByteView, heapOffset } from "../backend/wasm-internals";
 
 /** Kernel name; attrs { transposeA, transposeB }. */
@@ -45,7 +45,9 @@ export function registerBlasMatMul(): void {
         new Float32Array(view.buffer, heapOffset(wasm, out), batch * m * n).fill(0);
         return out;
       }
-      addon.gemm(view, transposeA, transposeB, m, n, k, heapOffset(wasm, a), heapOffset(wasm, b), heapOffset(wasm, out), batch, 4 * m * k, 4 * k * n, 4 * m * n);
+      const operand = (t: tf.TensorInfo, ld: number, size: number) => ({ offset: heapOffset(wasm, t), ld, outerStride: 4 * size, innerStride: 0 });
+      const layout = gemmLayout(m, n, k, batch, 1, operand(a, transposeA ? m : k, m * k), operand(b, transposeB ? k : n, k * n), operand(out, n, m * n));
+      addon.gemm(view, transposeA, transposeB, 1, layout);
       return out;
     },
   });

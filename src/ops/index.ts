@@ -6,3 +6,4 @@ export * from "./mix-experts";
 export * from "./add-many";
 export * from "./softmax-cross-entropy";
 export * from "./layer-norm";
+export * from "./head-mat-mul";

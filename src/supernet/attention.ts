@@ -5,7 +5,7 @@
  * rows of o. Callers take the width from `attentionWidth`; here it is sliced like any other.
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchMatMul } from "../ops/index";
+import { headContext, headScores } from "../ops/index";
 import { ForwardContext, dropout, slicedLinear } from "./layers";
 import type { Weights } from "./params";
 
@@ -19,48 +19,32 @@ export interface AttentionWidths {
   readonly numHeads: number;
 }
 
-/** (B, T, H*hd) -> (B*H, T, hd). */
-function splitHeads(x: tf.Tensor, heads: number): tf.Tensor3D {
-  const [batch, length, width] = x.shape;
-  const hd = width / heads;
-  return tf.reshape(tf.transpose(tf.reshape(x, [batch, length, heads, hd]), [0, 2, 1, 3]), [batch * heads, length, hd]);
-}
-
-/** (B*H, T, hd) -> (B, T, H*hd). */
-function mergeHeads(x: tf.Tensor, batch: number, heads: number): tf.Tensor3D {
-  const [, length, hd] = x.shape;
-  return tf.reshape(tf.transpose(tf.reshape(x, [batch, heads, length, hd]), [0, 2, 1, 3]), [batch, length, heads * hd]);
-}
-
-/** The projected keys and values of one attention call, split into heads: (B*H, Tk, hd). */
+/** The projected keys and values of one attention call, heads side by side: (B, Tk, H*hd). */
 export interface KeyValues {
   readonly keys: tf.Tensor3D;
   readonly values: tf.Tensor3D;
 }
 
-/** Projects a memory (B, Tk, keyDim) into per-head keys and values. */
+/** Projects a memory (B, Tk, keyDim) into keys and values. */
 export function projectKeyValues(params: Weights, name: string, memory: tf.Tensor, w: AttentionWidths): KeyValues {
   return {
-    keys: splitHeads(slicedLinear(params, `${name}.k`, memory, w.keyDim, w.qkvDim), w.numHeads),
-    values: splitHeads(slicedLinear(params, `${name}.v`, memory, w.keyDim, w.qkvDim), w.numHeads),
+    keys: slicedLinear(params, `${name}.k`, memory, w.keyDim, w.qkvDim) as tf.Tensor3D,
+    values: slicedLinear(params, `${name}.v`, memory, w.keyDim, w.qkvDim) as tf.Tensor3D,
   };
 }
 
 /**
  * Attention of queries (B, Tq, queryDim) over projected keys/values; `bias` is an additive mask
- * broadcastable to (B, 1, Tq, Tk): 0 where allowed, a large negative number where not.
+ * broadcastable to (B, 1, Tq, Tk): 0 where allowed, a large negative number where not. The heads
+ * are never split out of q, k and v: headScores and headContext multiply each head in place.
  */
 export function attendWith(params: Weights, name: string, query: tf.Tensor, kv: KeyValues, bias: tf.Tensor | null, w: AttentionWidths, attentionDropout: number, ctx: ForwardContext): tf.Tensor3D {
-  const batch = query.shape[0];
   const hd = w.qkvDim / w.numHeads;
-  const q = splitHeads(tf.mul(slicedLinear(params, `${name}.q`, query, w.queryDim, w.qkvDim), 1 / Math.sqrt(hd)), w.numHeads);
-  let scores: tf.Tensor = batchMatMul(q, kv.keys, false, true); // (B*H, Tq, Tk)
-  if (bias) {
-    const [, tq, tk] = scores.shape;
-    scores = tf.reshape(tf.add(tf.reshape(scores, [batch, w.numHeads, tq, tk]), bias), [batch * w.numHeads, tq, tk]);
-  }
-  const probs = dropout(tf.softmax(scores), attentionDropout, ctx);
-  const context = mergeHeads(batchMatMul(probs as tf.Tensor3D, kv.values, false, false), batch, w.numHeads);
+  const q = slicedLinear(params, `${name}.q`, query, w.queryDim, w.qkvDim) as tf.Tensor3D;
+  let scores: tf.Tensor = headScores(q, kv.keys, w.numHeads, 1 / Math.sqrt(hd)); // (B, H, Tq, Tk)
+  if (bias) scores = tf.add(scores, bias);
+  const probs = dropout(tf.softmax(scores), attentionDropout, ctx) as tf.Tensor4D;
+  const context = headContext(probs, kv.values, w.numHeads); // (B, Tq, H*hd)
   return slicedLinear(params, `${name}.o`, context, w.qkvDim, w.outDim) as tf.Tensor3D;
 }
 

@@ -42,7 +42,7 @@ export function startDecoding(params: Weights, config: SupernetConfig, arch: Arc
     const batch = src.shape[0];
     const self = Array.from({ length: dec.numLayers }, (_, l) => {
       const heads = dec.selfHeads[l];
-      const empty = tf.zeros([batch * heads, 0, attentionWidth(config.space, heads) / heads]) as tf.Tensor3D;
+      const empty = tf.zeros([batch, 0, attentionWidth(config.space, heads)]) as tf.Tensor3D;
       return { keys: empty, values: empty.clone() };
     });
     return { self, cross, crossBias, position: 0 };
@@ -82,20 +82,18 @@ export function decodeStep(params: Weights, config: SupernetConfig, arch: Arch, 
 export function reorderCache(cache: DecoderCache, order: readonly number[], arch: Arch): DecoderCache {
   const dec = decoderOf(arch, "incremental decoding");
   return tidy(() => {
-    const rows = (heads: number) => tf.tensor1d(order.flatMap((b) => Array.from({ length: heads }, (_, h) => b * heads + h)), "int32");
-    const pick = (kv: KeyValues, heads: number) => {
+    const sentences = tf.tensor1d(order as number[], "int32");
+    const pick = (kv: KeyValues) => {
       if (kv.keys.shape[1] === 0) {
         // Nothing cached yet; gathering an empty tensor on wasm returns a wrong rank.
-        const empty = tf.zeros([order.length * heads, 0, kv.keys.shape[2]]) as tf.Tensor3D;
+        const empty = tf.zeros([order.length, 0, kv.keys.shape[2]]) as tf.Tensor3D;
         return { keys: empty, values: empty.clone() };
       }
-      const idx = rows(heads);
-      return { keys: tf.gather(kv.keys, idx) as tf.Tensor3D, values: tf.gather(kv.values, idx) as tf.Tensor3D };
+      return { keys: tf.gather(kv.keys, sentences) as tf.Tensor3D, values: tf.gather(kv.values, sentences) as tf.Tensor3D };
     };
-    const sentences = tf.tensor1d(order as number[], "int32");
     return {
-      self: cache.self.map((kv, l) => pick(kv, dec.selfHeads[l])),
-      cross: cache.cross.map((kv, l) => pick(kv, dec.crossHeads[l])),
+      self: cache.self.map(pick),
+      cross: cache.cross.map(pick),
       crossBias: cache.crossBias.map((b) => tf.gather(b, sentences) as tf.Tensor4D),
       position: cache.position,
     };

@@ -15,6 +15,7 @@
 import { encoderLayerWidth } from "../space/schema";
 import * as tf from "@tensorflow/tfjs";
 import { addMany } from "../ops/add-many";
+import { headScores } from "../ops/head-mat-mul";
 import { AttentionSpec, attentionWidth } from "../space/attention-width";
 import type { Arch } from "../space/types";
 import type { BatchTensors } from "../supernet/forward";
@@ -55,12 +56,11 @@ export function lastLayerQkv(weights: Weights, arch: Arch, space: AttentionSpec,
 
 /** Relation scores (B, heads, T, T) of x (B, T, width): x·xᵀ / sqrt(w) per head of width w = floor(width / heads). */
 export function relationScores(x: tf.Tensor3D, heads: number): tf.Tensor4D {
-  const [batch, length, width] = x.shape;
+  const width = x.shape[2];
   const w = Math.floor(width / heads);
   if (!Number.isInteger(heads) || heads < 1 || w < 1) throw new Error(`relationScores: heads must be an integer in [1, ${width}], got ${heads}`);
-  const cut = tf.slice(x, [0, 0, 0], [-1, -1, heads * w]);
-  const split = tf.transpose(tf.reshape(cut, [batch, length, heads, w]), [0, 2, 1, 3]);
-  return tf.div(tf.matMul(split, split, false, true), Math.sqrt(w)) as tf.Tensor4D;
+  const cut = heads * w === width ? x : (tf.slice(x, [0, 0, 0], [-1, -1, heads * w]) as tf.Tensor3D);
+  return headScores(cut, cut, heads, 1 / Math.sqrt(w));
 }
 
 /** Mean squared difference of student and teacher Q-Q, K-K and V-V relations over pairs of real tokens, summed over the three. */

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import { blasAddonPath, blasStatus, disableBlas, initBlas } from "../../src/backend/blas";
+import { blasAddon, blasAddonPath, blasStatus, disableBlas, gemmLayout, initBlas } from "../../src/backend/blas";
 import { batchMatMul, matMul } from "../../src/ops/index";
 import { blasMatMulKernel, registerBlasMatMul } from "../../src/ops/blas-mat-mul-kernel";
 import { Rng } from "../../src/util/rng";
@@ -104,6 +104,41 @@ test("on OpenBLAS, a 256x384x320 product agrees with wasm's own kernel, and empt
   tf.dispose([a, b]);
 });
 
+test("the addon's gemm runs two batch levels at free leading dimensions, scaled, and refuses layouts that leave the heap", () => {
+  initBlas(2, {});
+  const addon = blasAddon();
+  assert.ok(addon, "the addon must load after npm run setup");
+  try {
+    // x [2, 5, 3·4] holds 3 heads of size 4 per item; scores[o, i] = 0.5 · x_oi x_oi^T over each head i.
+    const [outer, inner, rows, size] = [2, 3, 5, 4];
+    const width = inner * size;
+    const heap = new Float32Array(outer * rows * width + outer * inner * rows * rows);
+    const bytes = new Uint8Array(heap.buffer);
+    const rng = new Rng(44);
+    for (let i = 0; i < outer * rows * width; i++) heap[i] = rng.normal();
+    const cOffset = 4 * outer * rows * width;
+    const x = { offset: 0, ld: width, outerStride: 4 * rows * width, innerStride: 4 * size };
+    const c = { offset: cOffset, ld: rows, outerStride: 4 * inner * rows * rows, innerStride: 4 * rows * rows };
+    addon.gemm(bytes, false, true, 0.5, gemmLayout(rows, rows, size, outer, inner, x, x, c));
+    for (let o = 0; o < outer; o++)
+      for (let h = 0; h < inner; h++)
+        for (let r = 0; r < rows; r++)
+          for (let q = 0; q < rows; q++) {
+            let dot = 0;
+            for (let j = 0; j < size; j++) dot += heap[o * rows * width + r * width + h * size + j] * heap[o * rows * width + q * width + h * size + j];
+            const got = heap[cOffset / 4 + ((o * inner + h) * rows + r) * rows + q];
+            assert.ok(Math.abs(got - 0.5 * dot) < 1e-5, `item ${o}, head ${h}, [${r}, ${q}]: ${got} vs ${0.5 * dot}`);
+          }
+    const pastEnd = { ...c, offset: cOffset + 4 };
+    assert.throws(() => addon.gemm(bytes, false, true, 1, gemmLayout(rows, rows, size, outer, inner, x, x, pastEnd)), /an operand reaches past the end of the heap/);
+    assert.throws(() => addon.gemm(bytes, false, true, 1, gemmLayout(rows, rows, size, outer, inner, { ...x, ld: size - 1 }, x, c)), /leading dimension is shorter than a row/);
+    assert.throws(() => addon.gemm(bytes, false, true, 1, new Float64Array(16)), /layout must be a Float64Array of 17 numbers/);
+    assert.throws(() => addon.gemm(bytes, false, true, 1, gemmLayout(rows, rows, size, outer, inner, { ...x, offset: -4 }, x, c)), /non-negative integers/);
+  } finally {
+    disableBlas("test finished");
+  }
+});
+
 test("without the addon the wasm kernels serve and the status says why; SUPERNET_BLAS is checked", async () => {
   await tf.setBackend("wasm");
   registerBlasMatMul();
@@ -120,5 +155,10 @@ test("without the addon the wasm kernels serve and the status says why; SUPERNET
   const corrupt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "blas-")), "supernet_blas.node");
   fs.writeFileSync(corrupt, "not a shared object");
   assert.match(initBlas(2, {}, corrupt).why, /failed to load/);
+  // A build from older sources with every function but an older interface (say, gemm's old arguments).
+  const stale = path.join(path.dirname(corrupt), "stale-addon.js");
+  const functions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate", "layerNorm", "layerNormGrad"];
+  fs.writeFileSync(stale, functions.map((f) => `exports.${f} = () => 1;`).join("\n"));
+  assert.match(initBlas(2, {}, stale).why, /built from older sources \(interface 1, this library needs \d+\); bash scripts\/setup.sh rebuilds it/);
   assert.ok(fs.existsSync(blasAddonPath), `${blasAddonPath} must exist after npm run setup`);
 });
