@@ -12,7 +12,7 @@
     }                                                                       \
   } while (0)
 
-/* step-kernels.c: adds sumRows, sumCols, xentStats, xentGrad, adamUpdate, layerNorm and layerNormGrad to exports. */
+/* step-kernels.c: adds sumRows, sumCols, xentStats, xentGrad, adamUpdate, layerNorm, layerNormGrad, dropout and dropoutGrad to exports. */
 napi_value register_step_kernels(napi_env env, napi_value exports);
 
 #endif

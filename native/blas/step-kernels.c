@@ -466,6 +466,150 @@ static napi_value layer_norm_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Dropout with exactly tf.dropout's mask for the same seed. tfjs draws u from seedrandom's Alea
+ * seeded with String(seed), stores it as float32, and keeps x with multiplier
+ * floor(u + keep) / keep in float32 arithmetic; this reproduces that stream and arithmetic
+ * bit for bit, so a seeded training run drops the same activations with or without the addon,
+ * at half the cost (tfjs generates the numbers in JavaScript, then runs four more kernels over them).
+ * The generator is double arithmetic as JavaScript does it: no fused multiply-adds.
+ */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+
+typedef struct {
+  double n; /* Mash's running state */
+} Mash;
+
+/* ToUint32 of a non-negative finite double, as JavaScript's `>>> 0`. */
+static double to_uint32(double x) { return fmod(floor(x), 4294967296.0); }
+
+/* seedrandom's Mash over UTF-16 code units. */
+static double mash(Mash *m, const uint16_t *data, size_t length) {
+  double n = m->n;
+  for (size_t i = 0; i < length; i++) {
+    n += data[i];
+    double h = 0.02519603282416938 * n;
+    n = to_uint32(h);
+    h -= n;
+    h *= n;
+    n = to_uint32(h);
+    h -= n;
+    n += h * 4294967296.0;
+  }
+  m->n = n;
+  return to_uint32(n) * 2.3283064365386963e-10;
+}
+
+typedef struct {
+  double s0, s1, s2, c;
+} Alea;
+
+static void alea_seed(Alea *a, const uint16_t *seed, size_t length) {
+  Mash m = {4022871197.0}; /* 0xefc8249d */
+  const uint16_t space = ' ';
+  a->c = 1;
+  a->s0 = mash(&m, &space, 1);
+  a->s1 = mash(&m, &space, 1);
+  a->s2 = mash(&m, &space, 1);
+  a->s0 -= mash(&m, seed, length);
+  if (a->s0 < 0) a->s0 += 1;
+  a->s1 -= mash(&m, seed, length);
+  if (a->s1 < 0) a->s1 += 1;
+  a->s2 -= mash(&m, seed, length);
+  if (a->s2 < 0) a->s2 += 1;
+}
+
+static inline double alea_next(Alea *a) {
+  double t = 2091639 * a->s0 + a->c * 2.3283064365386963e-10;
+  a->s0 = a->s1;
+  a->s1 = a->s2;
+  a->c = (double)(int64_t)t; /* t | 0: t lies in [0, 2091640) */
+  return a->s2 = t - a->c;
+}
+
+/* y = x · floor(u + keep) / keep with u from the seeded stream; mask keeps floor(u + keep) as a byte. */
+static void dropout_kernel(const float *x, float *y, uint8_t *mask, int64_t n, float keep, const uint16_t *seed, size_t seed_length) {
+  Alea a;
+  alea_seed(&a, seed, seed_length);
+  for (int64_t i = 0; i < n; i++) {
+    float u = (float)alea_next(&a);
+    float kept = floorf(u + keep);
+    mask[i] = (uint8_t)kept;
+    y[i] = x[i] * (kept / keep);
+  }
+}
+
+#pragma GCC pop_options
+
+/* dx = dy · mask / keep: the gradient of the dropout above. */
+VECTOR_CLONES static void dropout_grad_kernel(const float *dy, const uint8_t *mask, float *dx, int64_t n, float keep) {
+  for (int64_t i = 0; i < n; i++) dx[i] = dy[i] * ((float)mask[i] / keep);
+}
+
+/* Reads the keep probability (1 - rate, as float32) from value; 0 (and a thrown RangeError) unless in (0, 1). */
+static int read_keep(napi_env env, napi_value value, const char *fn, float *out) {
+  double keep;
+  if (napi_get_value_double(env, value, &keep) != napi_ok || !(keep > 0 && keep < 1)) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "supernet_blas.%s: keep must be a number in (0, 1)", fn);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  *out = (float)keep;
+  return 1;
+}
+
+/* dropout(view, n, xOffset, yOffset, maskOffset, keep, seed): seed is the string tfjs seeds Alea with. */
+static napi_value dropout(napi_env env, napi_callback_info info) {
+  const char *fn = "dropout";
+  napi_value argv[7];
+  uint8_t *base;
+  uint64_t limit;
+  int64_t v[4];
+  if (!open_call(env, info, fn, 7, argv, 4, v, &base, &limit)) return NULL;
+  float keep;
+  if (!read_keep(env, argv[5], fn, &keep)) return NULL;
+  size_t seed_length;
+  if (napi_get_value_string_utf16(env, argv[6], NULL, 0, &seed_length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "supernet_blas.dropout: seed must be a string");
+    return NULL;
+  }
+  const int64_t n = v[0];
+  if (!inside(env, fn, "x", v[1], (uint64_t)n * 4, limit) || !inside(env, fn, "y", v[2], (uint64_t)n * 4, limit) || !inside(env, fn, "mask", v[3], (uint64_t)n, limit))
+    return NULL;
+  uint16_t *seed = malloc((seed_length + 1) * sizeof(uint16_t));
+  if (seed == NULL) {
+    napi_throw_error(env, NULL, "supernet_blas.dropout: out of memory");
+    return NULL;
+  }
+  if (napi_get_value_string_utf16(env, argv[6], (char16_t *)seed, seed_length + 1, &seed_length) != napi_ok) {
+    free(seed);
+    napi_throw_error(env, NULL, "supernet_blas.dropout: cannot read the seed");
+    return NULL;
+  }
+  dropout_kernel((const float *)(base + v[1]), (float *)(base + v[2]), base + v[3], n, keep, seed, seed_length);
+  free(seed);
+  return NULL;
+}
+
+/* dropoutGrad(view, n, dyOffset, maskOffset, dxOffset, keep) */
+static napi_value dropout_grad(napi_env env, napi_callback_info info) {
+  const char *fn = "dropoutGrad";
+  napi_value argv[6];
+  uint8_t *base;
+  uint64_t limit;
+  int64_t v[4];
+  if (!open_call(env, info, fn, 6, argv, 4, v, &base, &limit)) return NULL;
+  float keep;
+  if (!read_keep(env, argv[5], fn, &keep)) return NULL;
+  const int64_t n = v[0];
+  if (!inside(env, fn, "dy", v[1], (uint64_t)n * 4, limit) || !inside(env, fn, "mask", v[2], (uint64_t)n, limit) || !inside(env, fn, "dx", v[3], (uint64_t)n * 4, limit))
+    return NULL;
+  dropout_grad_kernel((const float *)(base + v[1]), base + v[2], (float *)(base + v[3]), n, keep);
+  return NULL;
+}
+
 napi_value register_step_kernels(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_default, NULL},
@@ -475,6 +619,8 @@ napi_value register_step_kernels(napi_env env, napi_value exports) {
       {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_default, NULL},
       {"layerNorm", NULL, layer_norm, NULL, NULL, NULL, napi_default, NULL},
       {"layerNormGrad", NULL, layer_norm_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"dropout", NULL, dropout, NULL, NULL, NULL, napi_default, NULL},
+      {"dropoutGrad", NULL, dropout_grad, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

@@ -9,7 +9,7 @@
  * `coreTypeFromFlags`). The status's `config` names the core in use. The same addon holds the
  * step's other costly kernels (native/blas/step-kernels.c): sums over leading or trailing axes
  * (`wasm-kernels.ts`), the fused softmax cross entropy (`ops/softmax-cross-entropy.ts`), layer norm
- * (`ops/layer-norm.ts`) and the fused Adam update (`train/adam-kernel.ts`).
+ * (`ops/layer-norm.ts`), dropout (`ops/dropout.ts`) and the fused Adam update (`train/adam-kernel.ts`).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -59,6 +59,10 @@ export interface BlasAddon {
   layerNorm(view: Uint8Array, rows: number, cols: number, xOffset: number, gainOffset: number, biasOffset: number, yOffset: number, statsOffset: number, epsilon: number): void;
   /** Its gradient: writes dx [rows, cols], dgain and dbias [cols]. */
   layerNormGrad(view: Uint8Array, rows: number, cols: number, dyOffset: number, xOffset: number, statsOffset: number, gainOffset: number, dxOffset: number, dgainOffset: number, dbiasOffset: number): void;
+  /** tf.dropout of n floats with the mask tfjs draws for `seed` (its string form): writes y and the mask as bytes. */
+  dropout(view: Uint8Array, n: number, xOffset: number, yOffset: number, maskOffset: number, keep: number, seed: string): void;
+  /** Its gradient: dx = dy · mask / keep. */
+  dropoutGrad(view: Uint8Array, n: number, dyOffset: number, maskOffset: number, dxOffset: number, keep: number): void;
 }
 
 /** Where one operand's matrices lie for `gemm`: a byte offset, the leading dimension in floats, byte strides over the outer and inner batch. */
@@ -76,7 +80,7 @@ export function gemmLayout(m: number, n: number, k: number, outer: number, inner
 }
 
 /** The addon's functions: a build from older sources lacks some, and is rebuilt by the set-up. */
-const addonFunctions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate", "layerNorm", "layerNormGrad"] as const;
+const addonFunctions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate", "layerNorm", "layerNormGrad", "dropout", "dropoutGrad"] as const;
 
 /** native/blas/blas.c's ADDON_INTERFACE: raised whenever a function's arguments change. */
 const addonInterface = 2;

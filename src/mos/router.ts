@@ -6,7 +6,7 @@
  * softmaxed over experts per output neuron (neuron-wise: one router per matrix).
  */
 import * as tf from "@tensorflow/tfjs";
-import { linear, sliceBlock, sliceVector } from "../ops/index";
+import { dropout, linear, sliceBlock, sliceVector } from "../ops/index";
 import { archFeatures, featureNorms, hatFeatureNorms } from "../space/features";
 import type { Arch, SearchSpace } from "../space/types";
 import type { Weights } from "../supernet/params";
@@ -24,7 +24,7 @@ export function routerFeatures(space: SearchSpace, arch: Arch, options: MosOptio
 /** Router logits (1, outputs) of one router, using the first `outputs` of its output layer. */
 function routerLogits(params: Weights, prefix: string, features: tf.Tensor1D, outputs: number, options: MosOptions, nextSeed: (() => number) | null): tf.Tensor2D {
   let hidden: tf.Tensor = tf.relu(linear(tf.reshape(features, [1, -1]), params[`${prefix}.w1`], params[`${prefix}.b1`]));
-  if (nextSeed && options.routerDropout > 0) hidden = tf.dropout(hidden, options.routerDropout, undefined, nextSeed());
+  if (nextSeed && options.routerDropout > 0) hidden = dropout(hidden, options.routerDropout, nextSeed());
   const w2 = params[`${prefix}.w2`];
   return linear(hidden, sliceBlock(w2, w2.shape[0], outputs), sliceVector(params[`${prefix}.b2`], outputs)) as tf.Tensor2D;
 }

@@ -7,3 +7,4 @@ export * from "./add-many";
 export * from "./softmax-cross-entropy";
 export * from "./layer-norm";
 export * from "./head-mat-mul";
+export * from "./dropout";

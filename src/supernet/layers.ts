@@ -4,7 +4,7 @@
  * written as (B, T, d): batch, time, width.
  */
 import * as tf from "@tensorflow/tfjs";
-import { layerNorm, linear, sliceBlock, sliceVector } from "../ops/index";
+import { dropout as dropoutOp, layerNorm, linear, sliceBlock, sliceVector } from "../ops/index";
 import type { MoeLayerStats, MoeOptions } from "../moe/config";
 import type { Weights } from "./params";
 
@@ -38,7 +38,7 @@ export function traced<T extends tf.Tensor>(ctx: ForwardContext, name: string, t
 
 /** Inverted dropout, a no-op outside training or at rate 0. */
 export function dropout(x: tf.Tensor, rate: number, ctx: ForwardContext): tf.Tensor {
-  return ctx.training && rate > 0 ? tf.dropout(x, rate, undefined, ctx.nextSeed()) : x;
+  return ctx.training && rate > 0 ? dropoutOp(x, rate, ctx.nextSeed()) : x;
 }
 
 /** A linear map with the first `inDim` x `outDim` block of `name`.w and first `outDim` of `name`.b. */

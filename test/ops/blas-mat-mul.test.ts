@@ -157,7 +157,7 @@ test("without the addon the wasm kernels serve and the status says why; SUPERNET
   assert.match(initBlas(2, {}, corrupt).why, /failed to load/);
   // A build from older sources with every function but an older interface (say, gemm's old arguments).
   const stale = path.join(path.dirname(corrupt), "stale-addon.js");
-  const functions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate", "layerNorm", "layerNormGrad"];
+  const functions = ["gemm", "threads", "config", "sumRows", "sumCols", "xentStats", "xentGrad", "adamUpdate", "layerNorm", "layerNormGrad", "dropout", "dropoutGrad"];
   fs.writeFileSync(stale, functions.map((f) => `exports.${f} = () => 1;`).join("\n"));
   assert.match(initBlas(2, {}, stale).why, /built from older sources \(interface 1, this library needs \d+\); bash scripts\/setup.sh rebuilds it/);
   assert.ok(fs.existsSync(blasAddonPath), `${blasAddonPath} must exist after npm run setup`);
