@@ -88,11 +88,12 @@ static int open_call(napi_env env, napi_callback_info info, const char *fn, size
   return get_args(env, info, argc, argv, fn) && heap_of(env, argv[0], fn, base, limit) && read_counts(env, argv, 1, counts, v, fn);
 }
 
-/* Reads the label smoothing from value into *out; 0 (and a thrown RangeError) unless it is in [0, 1). */
-static int read_smoothing(napi_env env, napi_value value, const char *fn, double *out) {
-  if (napi_get_value_double(env, value, out) != napi_ok || !(*out >= 0 && *out < 1)) {
+/* Reads a fraction named `name` from value into *out; 0 (and a thrown RangeError) unless it lies in
+ * [0, 1), or in (0, 1) when zero_allowed is 0. */
+static int read_fraction(napi_env env, napi_value value, const char *fn, const char *name, int zero_allowed, double *out) {
+  if (napi_get_value_double(env, value, out) != napi_ok || !((zero_allowed ? *out >= 0 : *out > 0) && *out < 1)) {
     char msg[160];
-    snprintf(msg, sizeof msg, "supernet_blas.%s: smoothing must be a number in [0, 1)", fn);
+    snprintf(msg, sizeof msg, "supernet_blas.%s: %s must be a number in %s0, 1)", fn, name, zero_allowed ? "[" : "(");
     napi_throw_range_error(env, NULL, msg);
     return 0;
   }
@@ -274,7 +275,7 @@ static napi_value xent_stats(napi_env env, napi_callback_info info) {
   const int32_t *targets = (const int32_t *)(base + v[3]);
   if (!targets_in_range(env, fn, targets, rows, cols)) return NULL;
   double smoothing;
-  if (!read_smoothing(env, argv[6], fn, &smoothing)) return NULL;
+  if (!read_fraction(env, argv[6], fn, "smoothing", 1, &smoothing)) return NULL;
   xent_stats_kernel((const float *)(base + v[2]), targets, (float *)(base + v[4]), rows, cols, smoothing);
   return NULL;
 }
@@ -288,7 +289,7 @@ static napi_value xent_grad(napi_env env, napi_callback_info info) {
   int64_t v[7];
   if (!open_call(env, info, fn, 9, argv, 7, v, &base, &limit)) return NULL;
   double smoothing;
-  if (!read_smoothing(env, argv[8], fn, &smoothing)) return NULL;
+  if (!read_fraction(env, argv[8], fn, "smoothing", 1, &smoothing)) return NULL;
   int64_t rows = v[0], cols = v[1];
   if (!inside(env, fn, "x", v[2], (uint64_t)rows * cols * 4, limit) || !inside(env, fn, "stats", v[3], (uint64_t)rows * 12, limit) ||
       !inside(env, fn, "targets", v[4], (uint64_t)rows * 4, limit) || !inside(env, fn, "weights", v[5], (uint64_t)rows * 4, limit) ||
@@ -547,15 +548,10 @@ VECTOR_CLONES static void dropout_grad_kernel(const float *dy, const uint8_t *ma
   for (int64_t i = 0; i < n; i++) dx[i] = dy[i] * ((float)mask[i] / keep);
 }
 
-/* Reads the keep probability (1 - rate, as float32) from value; 0 (and a thrown RangeError) unless in (0, 1). */
+/* Reads the keep probability (1 - rate) as float32, as tfjs holds it; 0 (and a thrown RangeError) unless in (0, 1). */
 static int read_keep(napi_env env, napi_value value, const char *fn, float *out) {
   double keep;
-  if (napi_get_value_double(env, value, &keep) != napi_ok || !(keep > 0 && keep < 1)) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "supernet_blas.%s: keep must be a number in (0, 1)", fn);
-    napi_throw_range_error(env, NULL, msg);
-    return 0;
-  }
+  if (!read_fraction(env, value, fn, "keep", 0, &keep)) return 0;
   *out = (float)keep;
   return 1;
 }
