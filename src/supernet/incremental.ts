@@ -80,7 +80,8 @@ export function decodeStep(params: Weights, config: SupernetConfig, arch: Arch, 
 
 /** Reorders the cache's sentences (beam search): row r of the result is row `order[r]`. */
 export function reorderCache(cache: DecoderCache, order: readonly number[], arch: Arch): DecoderCache {
-  const dec = decoderOf(arch, "incremental decoding");
+  // The cache holds sentences, not sentence-head rows, so the arch is only checked to have a decoder.
+  decoderOf(arch, "incremental decoding");
   return tidy(() => {
     const sentences = tf.tensor1d(order as number[], "int32");
     const pick = (kv: KeyValues) => {
