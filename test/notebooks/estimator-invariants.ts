@@ -44,6 +44,8 @@ export function mixtureOfSupernetsInvariants(r: NotebookResultsFile): void {
   assert.deepEqual(gap.map((g) => g.model), compute.map((c) => c.model));
   checkGroundTruth(r, gap[0].subnets);
   for (const g of gap) assert.equal(g.kendall.n, g.subnets);
+  const findings = r.entries.findings as string[];
+  assert.ok(findings.some((f) => f.startsWith(`How far ${compute[0].subnetPasses} subnet passes trained the models`)), "the findings say how far the budget trained the models");
   const collapse = r.entries.collapse as { rows: Row[]; tolerance: number };
   assert.ok(collapse.rows.length >= 2);
   for (const c of collapse.rows) {

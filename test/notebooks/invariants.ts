@@ -17,6 +17,7 @@ import { datasets } from "../../src/data/registry";
 import { describeTask, downstreamTask, fixedSubset, majorityBaseline } from "../../src/data/bert/index";
 import { groundTruthSpec } from "../../src/estimator/ground-truth-spec";
 import type { PresetName } from "../../src/config/preset";
+import { translationPresets } from "../../src/config/translation-presets";
 import { checkGroundTruth } from "./estimator-invariants";
 
 type Row = Record<string, unknown>;
@@ -326,6 +327,7 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     assert.equal(dense.updates, moe.updates, "same updates");
     assert.equal(dense.subnetPasses, moe.subnetPasses, "equal subnet passes");
     assert.equal(moe.subnetPasses, moe.updates, "one sampled subnet per update");
+    assert.equal(moe.subnetPasses, 3 * translationPresets[r.preset as PresetName].comparisonUpdates, "the pass budget of notebooks 02 and 04");
     assert.ok((moe.storedWeights as number) >= (dense.storedWeights as number), "the AutoMoE supernet stores its experts on top of the dense weights");
 
     const flops = entry<{ quantiles: number[]; budgets: number[]; sampledSubnets: number }>(r, "flops");
