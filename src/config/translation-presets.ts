@@ -25,7 +25,7 @@ export interface TranslationPreset {
   readonly supernetUpdates: number;
   /** Updates of each from-scratch (standalone) subnet. */
   readonly standaloneUpdates: number;
-  /** Updates of each supernet in a comparison of training methods (notebooks 02 and 04). */
+  /** Sandwich updates of each supernet in a comparison of training methods (notebooks 02 and 04): 3 × this many subnet passes, the pass budget every comparison (06's too) trains each model with. small: 100, where the sandwich-trained supernets begin to rank subnets (at 40 their Kendall tau was about 0). */
   readonly comparisonUpdates: number;
   /** Subnets trained from scratch as ground truth for rank correlation (HAT-style pick: largest, smallest, random). */
   readonly fixedSubnets: number;
