@@ -4,9 +4,17 @@
  * encoder pass plus `tgtLen` incremental decoder steps, each reading its logits back as greedy
  * decoding does. The subnet's weights are extracted first (a deployed subnet has no slicing),
  * warm-up runs are discarded and the median of the timed runs is reported.
+ *
+ * Measured latency is the ground truth a latency predictor is fitted on and a budget is checked
+ * against, so, like a standalone ground truth, its stability is measured before it is used: a
+ * list of subnets is measured in rounds (each over the whole list, in the opposite order to the
+ * round before, so a slow drift of a shared machine reaches every subnet alike), and
+ * `latencyReliability` gives the rounds' agreement.
  */
 import * as tf from "@tensorflow/tfjs";
 import { BOS_ID } from "../data/tokenizer/vocab";
+import { kendallInterval } from "../stats/fisher-interval";
+import { kendallTauB } from "../stats/kendall";
 import { archKey } from "../space/arch-key";
 import type { Arch } from "../space/types";
 import { extractSubnet } from "../supernet/extract";
@@ -29,19 +37,45 @@ export interface LatencyOptions {
 /** Defaults: a 20-token sentence each way, 1 warm-up, median of 3. */
 export const latencyDefaults: LatencyOptions = Object.freeze({ srcLen: 20, tgtLen: 20, warmup: 1, repeats: 3 });
 
+/** How a list of subnets is measured: `measureLatency`'s options and the rounds over the list. */
+export interface LatencySweepOptions extends LatencyOptions {
+  /** Passes over the whole list (each one's runs are kept apart, so their agreement can be measured). */
+  readonly rounds: number;
+}
+
 /** One measurement. */
 export interface LatencyRow {
   readonly arch: string;
-  /** Median over the timed runs, milliseconds. */
+  /** Median over the timed runs (of every round), milliseconds. */
   readonly ms: number;
-  /** Every timed run, milliseconds. */
+  /** Every timed run, milliseconds, round after round. */
   readonly runs: readonly number[];
+  /** Median of each round's timed runs (one entry for `measureLatency`). */
+  readonly roundMs: readonly number[];
+}
+
+/** Test-retest agreement of measured latency over a list of subnets. */
+export interface LatencyReliability {
+  /** Subnets compared. */
+  readonly n: number;
+  /** Kendall tau-b between the first two rounds' latencies, with its 95% Fisher-z interval. */
+  readonly kendall: number;
+  readonly kendallCi: [number, number];
+  /** Median over subnets of |round 2 - round 1| / mean of the two. */
+  readonly medianRelativeDifference: number;
+  /** The bar the ranking must clear to count as stable. */
+  readonly threshold: number;
+  readonly reliable: boolean;
 }
 
 function checkOptions(o: LatencyOptions): void {
   for (const [field, min] of [["srcLen", 1], ["tgtLen", 1], ["warmup", 0], ["repeats", 1]] as const) {
     if (!Number.isInteger(o[field]) || o[field] < min) throw new Error(`latency: ${field} = ${o[field]} must be an integer >= ${min}`);
   }
+}
+
+function checkRounds(rounds: number): void {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`latency: rounds = ${rounds} must be an integer >= 1`);
 }
 
 function median(xs: readonly number[]): number {
@@ -76,16 +110,46 @@ export async function measureLatency(model: WeightSharingModel, arch: Arch, over
     for (let i = 0; i < o.warmup; i++) await once();
     const runs: number[] = [];
     for (let i = 0; i < o.repeats; i++) runs.push(await once());
-    return { arch: archKey(arch), ms: median(runs), runs };
+    return { arch: archKey(arch), ms: median(runs), runs, roundMs: [median(runs)] };
   } finally {
     tf.dispose([src, srcMask, token]);
     disposeParams(subnet.params);
   }
 }
 
-/** Measures every arch in order (interleaving nothing else, so runs see the same machine state). */
-export async function measureLatencies(model: WeightSharingModel, archs: readonly Arch[], overrides: Partial<LatencyOptions> = {}): Promise<LatencyRow[]> {
-  const rows: LatencyRow[] = [];
-  for (const arch of archs) rows.push(await measureLatency(model, arch, overrides));
-  return rows;
+/**
+ * Measures every arch, `rounds` times over the list (default 1), the first round in list order and
+ * each next one reversed; nothing else runs in between. A row's `ms` pools the timed runs of all
+ * rounds. Before the first round the first arch is decoded once untimed, so that the process's first
+ * decoding (kernel set-up, heap growth) is not charged to whichever subnet comes first.
+ */
+export async function measureLatencies(model: WeightSharingModel, archs: readonly Arch[], overrides: Partial<LatencySweepOptions> = {}): Promise<LatencyRow[]> {
+  const { rounds = 1, ...single } = overrides;
+  checkRounds(rounds);
+  checkOptions({ ...latencyDefaults, ...single });
+  if (archs.length === 0) return [];
+  await measureLatency(model, archs[0], { ...single, warmup: 0, repeats: 1 });
+  const byArch: LatencyRow[][] = archs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = archs.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) byArch[i].push(await measureLatency(model, archs[i], single));
+  }
+  return byArch.map((measured) => {
+    const runs = measured.flatMap((m) => m.runs);
+    return { arch: measured[0].arch, ms: median(runs), runs, roundMs: measured.map((m) => m.ms) };
+  });
+}
+
+/** Whether measured latency ranks subnets the same way twice: Kendall tau-b between rounds 1 and 2 (with its interval and n) against a bar (default 0.7, as for the standalone ground truth). */
+export function latencyReliability(rows: readonly LatencyRow[], threshold = 0.7): LatencyReliability {
+  const short = rows.find((r) => r.roundMs.length < 2);
+  if (short !== undefined) throw new Error(`latencyReliability: every row needs 2 rounds (measureLatencies with rounds >= 2); ${short.arch} has ${short.roundMs.length}`);
+  // The Fisher-z interval needs n >= 5.
+  if (rows.length < 5) throw new Error(`latencyReliability: needs at least 5 subnets; got ${rows.length}`);
+  const first = rows.map((r) => r.roundMs[0]);
+  const second = rows.map((r) => r.roundMs[1]);
+  const kendall = kendallTauB(first, second);
+  const relative = rows.map((r) => Math.abs(r.roundMs[1] - r.roundMs[0]) / ((r.roundMs[0] + r.roundMs[1]) / 2));
+  return { n: rows.length, kendall, kendallCi: kendallInterval(kendall, rows.length), medianRelativeDifference: median(relative), threshold, reliable: kendall > threshold };
 }

@@ -242,6 +242,10 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
   "05-search": (r) => {
     const latency = entry<{ requested: number; measured: number }>(r, "latency");
     assert.ok(latency.measured >= 5 && latency.measured <= latency.requested, `latency: ${latency.measured} of ${latency.requested} subnets measured`);
+    const stability = entry<{ kendall: { estimate: number; ci: [number, number]; n: number }; reliable: boolean; threshold: number }>(r, "latency.reliability");
+    assert.equal(stability.kendall.n, latency.measured, "latency's test-retest agreement is over every measured subnet");
+    assert.equal(stability.reliable, stability.kendall.estimate > stability.threshold);
+    assert.ok(entry<string[]>(r, "findings")[0].startsWith(`Measured latency, round 1 against round 2 over ${latency.measured} subnets`), "the latency ground truth's stability is the first finding");
     const [summary] = tableRows(r, "table.latency", ["subnets", "minMs", "medianMs", "maxMs", "largestMs", "smallestMs"], 1);
     assert.equal(summary.subnets, latency.measured);
     const [min, median, max] = [summary.minMs, summary.medianMs, summary.maxMs] as number[];

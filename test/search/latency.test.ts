@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { getSpace, largestArch, smallestArch, archKey } from "../../src/space";
 import { createSupernet, makeSupernetConfig } from "../../src/supernet";
-import { measureLatencies, measureLatency } from "../../src/search";
+import { latencyReliability, measureLatencies, measureLatency, type LatencyRow } from "../../src/search";
 import { useBackend } from "../helpers/backend";
 
 useBackend();
@@ -31,4 +31,43 @@ test("bad latency options name the field and the allowed range", async () => {
   await assert.rejects(() => measureLatency(model, largestArch(space), { srcLen: 2.5 }), /srcLen = 2.5 must be an integer >= 1/);
   const bad = { ...largestArch(space), encoder: { ...largestArch(space).encoder, embedDim: 7 } };
   await assert.rejects(() => measureLatency(model, bad), /embedDim/);
+});
+
+test("rounds keep each pass over the list apart and pool their runs", async () => {
+  const model = createSupernet(makeSupernetConfig(space, 200), 1);
+  await measureLatency(model, largestArch(space), { srcLen: 6, tgtLen: 4, warmup: 0, repeats: 1 });
+  const before = tf.memory().numTensors;
+  const archs = [largestArch(space), smallestArch(space)];
+  const rows = await measureLatencies(model, archs, { srcLen: 6, tgtLen: 4, warmup: 0, repeats: 3, rounds: 2 });
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(rows.map((r) => r.arch), archs.map(archKey));
+  for (const r of rows) {
+    assert.equal(r.runs.length, 6);
+    assert.equal(r.roundMs.length, 2);
+    assert.equal(r.roundMs[0], [...r.runs.slice(0, 3)].sort((a, b) => a - b)[1]);
+    assert.equal(r.roundMs[1], [...r.runs.slice(3)].sort((a, b) => a - b)[1]);
+    const pooled = [...r.runs].sort((a, b) => a - b);
+    assert.equal(r.ms, (pooled[2] + pooled[3]) / 2);
+  }
+  await assert.rejects(() => measureLatencies(model, archs, { rounds: 0 }), /rounds = 0 must be an integer >= 1/);
+  await assert.rejects(() => measureLatencies(model, archs, { repeats: 0 }), /repeats = 0 must be an integer >= 1/);
+});
+
+test("latency reliability is the rounds' Kendall tau with its interval, against a bar", () => {
+  const row = (arch: string, a: number, b: number): LatencyRow => ({ arch, ms: (a + b) / 2, runs: [a, b], roundMs: [a, b] });
+  const steady = latencyReliability([row("a", 10, 11), row("b", 20, 22), row("c", 30, 27), row("d", 40, 44), row("e", 50, 50)]);
+  assert.equal(steady.n, 5);
+  assert.equal(steady.kendall, 1);
+  assert.ok(steady.reliable);
+  assert.ok(steady.kendallCi[0] > 0.7 && steady.kendallCi[1] === 1);
+  // |b - a| / mean: 1/10.5, 2/21, 3/28.5, 4/42, 0; the median is the middle one.
+  const relative = [1 / 10.5, 2 / 21, 3 / 28.5, 4 / 42, 0].sort((x, y) => x - y);
+  assert.ok(Math.abs(steady.medianRelativeDifference - relative[2]) < 1e-12);
+  const shuffled = latencyReliability([row("a", 10, 50), row("b", 20, 40), row("c", 30, 30), row("d", 40, 20), row("e", 50, 10)]);
+  assert.equal(shuffled.kendall, -1);
+  assert.equal(shuffled.reliable, false);
+  assert.equal(latencyReliability([row("a", 1, 1), row("b", 2, 3), row("c", 3, 2), row("d", 4, 4), row("e", 5, 5)], 0.2).threshold, 0.2);
+  const single: LatencyRow = { arch: "x", ms: 5, runs: [5], roundMs: [5] };
+  assert.throws(() => latencyReliability([row("a", 1, 1), single, row("c", 3, 3), row("d", 4, 4), row("e", 5, 5)]), /every row needs 2 rounds .* x has 1/);
+  assert.throws(() => latencyReliability([row("a", 1, 1), row("b", 2, 2), row("c", 3, 3), row("d", 4, 4)]), /at least 5 subnets; got 4/);
 });
