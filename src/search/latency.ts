@@ -117,6 +117,12 @@ export async function measureLatency(model: WeightSharingModel, arch: Arch, over
   }
 }
 
+/** A subnet to time: the model it is extracted (or collapsed) from, and its arch. */
+export interface LatencySubject {
+  readonly model: WeightSharingModel;
+  readonly arch: Arch;
+}
+
 /**
  * Measures every arch, `rounds` times over the list (default 1), the first round in list order and
  * each next one reversed; nothing else runs in between. A row's `ms` pools the timed runs of all
@@ -124,18 +130,27 @@ export async function measureLatency(model: WeightSharingModel, arch: Arch, over
  * decoding (kernel set-up, heap growth) is not charged to whichever subnet comes first.
  */
 export async function measureLatencies(model: WeightSharingModel, archs: readonly Arch[], overrides: Partial<LatencySweepOptions> = {}): Promise<LatencyRow[]> {
+  return measureLatencyRounds(archs.map((arch) => ({ model, arch })), overrides);
+}
+
+/**
+ * `measureLatencies` over subnets of several models (say, the dense and the sparse subnets a
+ * search found), interleaved in one list so that every round times all of them under the same
+ * machine state: comparing models measured one after the other would charge a drift to the model.
+ */
+export async function measureLatencyRounds(subjects: readonly LatencySubject[], overrides: Partial<LatencySweepOptions> = {}): Promise<LatencyRow[]> {
   const { rounds = 1, ...single } = overrides;
   checkRounds(rounds);
   checkOptions({ ...latencyDefaults, ...single });
-  if (archs.length === 0) return [];
-  await measureLatency(model, archs[0], { ...single, warmup: 0, repeats: 1 });
-  const byArch: LatencyRow[][] = archs.map(() => []);
+  if (subjects.length === 0) return [];
+  await measureLatency(subjects[0].model, subjects[0].arch, { ...single, warmup: 0, repeats: 1 });
+  const bySubject: LatencyRow[][] = subjects.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    const order = archs.map((_, i) => i);
+    const order = subjects.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
-    for (const i of order) byArch[i].push(await measureLatency(model, archs[i], single));
+    for (const i of order) bySubject[i].push(await measureLatency(subjects[i].model, subjects[i].arch, single));
   }
-  return byArch.map((measured) => {
+  return bySubject.map((measured) => {
     const runs = measured.flatMap((m) => m.runs);
     return { arch: measured[0].arch, ms: median(runs), runs, roundMs: measured.map((m) => m.ms) };
   });

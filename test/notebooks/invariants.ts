@@ -361,7 +361,23 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
       if (f.supernet === "HAT (dense)") assert.equal(f.activeParams, f.totalParams, `${where}: a dense subnet uses all its weights`);
       const searched = search.find((s) => s.budgetMFlops === f.budgetMFlops && s.search === `evolution, ${f.supernet}`);
       assert.equal(f.arch, searched?.arch, `${where}: the subnet evolution found`);
+      assert.ok((f.fastestRoundMs as number) > 0 && (f.fastestRoundMs as number) <= (f.latencyMs as number) && (f.latencyMs as number) <= (f.slowestRoundMs as number), `${where}: latency ${f.latencyMs} ms within its rounds ${f.fastestRoundMs}-${f.slowestRoundMs}`);
     });
+    // Every found subnet timed in the same rounds; the sparse-minus-dense loss paired over sentences.
+    const latency = entry<{ options: { rounds: number }; rounds: { arch: string; roundMs: number[] }[] }>(r, "latency");
+    assert.ok(latency.options.rounds >= 2, `latency measured in ${latency.options.rounds} round(s)`);
+    assert.deepEqual(latency.rounds.map((t) => t.arch), found.map((f) => f.arch), "latency rounds cover every found subnet, in table order");
+    latency.rounds.forEach((t, i) => {
+      assert.equal(t.roundMs.length, latency.options.rounds, `${t.arch}: one median per round`);
+      assert.ok(close(Math.min(...t.roundMs), found[i].fastestRoundMs) && close(Math.max(...t.roundMs), found[i].slowestRoundMs), `${t.arch}: fastest and slowest round as in table.found`);
+    });
+    const gaps = entry<{ budgetMFlops: number; difference: { estimate: number; n: number } }[]>(r, "sparseMinusDenseLoss");
+    assert.deepEqual(gaps.map((g) => g.budgetMFlops), budgetsM, "one paired loss difference per budget");
+    for (const g of gaps) {
+      assert.ok(isEstimate(g.difference) && g.difference.n >= 2 && g.difference.n === gaps[0].difference.n, `${g.budgetMFlops} MFLOPs: paired over the same validation sentences (n = ${g.difference.n})`);
+      const [a, d] = ["AutoMoE", "HAT (dense)"].map((name) => found.find((f) => f.budgetMFlops === g.budgetMFlops && f.supernet === name)!.validLoss as number);
+      assert.ok(Math.abs(g.difference.estimate - (a - d)) < 1e-4, `${g.budgetMFlops} MFLOPs: the paired difference ${g.difference.estimate} is the table's loss difference ${a - d}`);
+    }
 
     const layers = tableRows(r, "table.routedLayers", ["layer", "experts", "entropy", "maxEntropy", "balance", "droppedFraction"]);
     const experts = tableRows(r, "table.expertLoad", ["layer", "expert", "width", "tokens", "load"]);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { getSpace, largestArch, smallestArch, archKey } from "../../src/space";
 import { createSupernet, makeSupernetConfig } from "../../src/supernet";
-import { latencyReliability, measureLatencies, measureLatency, type LatencyRow } from "../../src/search";
+import { latencyReliability, measureLatencies, measureLatency, measureLatencyRounds, type LatencyRow } from "../../src/search";
 import { useBackend } from "../helpers/backend";
 
 useBackend();
@@ -51,6 +51,22 @@ test("rounds keep each pass over the list apart and pool their runs", async () =
   }
   await assert.rejects(() => measureLatencies(model, archs, { rounds: 0 }), /rounds = 0 must be an integer >= 1/);
   await assert.rejects(() => measureLatencies(model, archs, { repeats: 0 }), /repeats = 0 must be an integer >= 1/);
+});
+
+test("subnets of several models are timed in the same rounds, each on its own model", async () => {
+  const moeSpace = getSpace("tiny-moe");
+  const dense = createSupernet(makeSupernetConfig(space, 200), 1);
+  const moe = createSupernet(makeSupernetConfig(moeSpace, 200), 1);
+  const subjects = [{ model: dense, arch: largestArch(space) }, { model: moe, arch: largestArch(moeSpace) }, { model: dense, arch: smallestArch(space) }];
+  await measureLatencyRounds(subjects, { srcLen: 6, tgtLen: 4, warmup: 0, repeats: 1 });
+  const before = tf.memory().numTensors;
+  const rows = await measureLatencyRounds(subjects, { srcLen: 6, tgtLen: 4, warmup: 0, repeats: 1, rounds: 3 });
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(rows.map((r) => r.arch), subjects.map((s) => archKey(s.arch)));
+  for (const r of rows) assert.deepEqual(r.roundMs, r.runs);
+  assert.deepEqual(await measureLatencyRounds([], { rounds: 2 }), []);
+  // A sparse arch is not the dense model's: each subject runs on its own model, never on the list's first.
+  await assert.rejects(() => measureLatencyRounds([{ model: moe, arch: largestArch(moeSpace) }, { model: dense, arch: largestArch(moeSpace) }], { srcLen: 6, tgtLen: 4, repeats: 1 }), /cannot serve .*experts/);
 });
 
 test("latency reliability is the rounds' Kendall tau with its interval, against a bar", () => {
