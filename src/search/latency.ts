@@ -9,7 +9,7 @@
  * against, so, like a standalone ground truth, its stability is measured before it is used: a
  * list of subnets is measured in rounds (each over the whole list, in the opposite order to the
  * round before, so a slow drift of a shared machine reaches every subnet alike), and
- * `latencyReliability` gives the rounds' agreement.
+ * `latencyReliability` gives the agreement of two halves of the rounds.
  */
 import * as tf from "@tensorflow/tfjs";
 import { BOS_ID } from "../data/tokenizer/vocab";
@@ -58,10 +58,13 @@ export interface LatencyRow {
 export interface LatencyReliability {
   /** Subnets compared. */
   readonly n: number;
-  /** Kendall tau-b between the first two rounds' latencies, with its 95% Fisher-z interval. */
+  /** Rounds each subnet was measured in, and which (1-based) make each half. */
+  readonly rounds: number;
+  readonly halves: readonly [readonly number[], readonly number[]];
+  /** Kendall tau-b between the two halves' latencies, with its 95% Fisher-z interval. */
   readonly kendall: number;
   readonly kendallCi: [number, number];
-  /** Median over subnets of |round 2 - round 1| / mean of the two. */
+  /** Median over subnets of |half 2 - half 1| / mean of the two. */
   readonly medianRelativeDifference: number;
   /** The bar the ranking must clear to count as stable. */
   readonly threshold: number;
@@ -156,15 +159,47 @@ export async function measureLatencyRounds(subjects: readonly LatencySubject[], 
   });
 }
 
-/** Whether measured latency ranks subnets the same way twice: Kendall tau-b between rounds 1 and 2 (with its interval and n) against a bar (default 0.7, as for the standalone ground truth). */
+/**
+ * The rounds split into two halves balanced for order: rounds 1, 4, 5, 8, … against 2, 3, 6, 7, …
+ * (with 2 rounds, simply 1 against 2). Each half then holds as many forward as reversed rounds
+ * once the count is a multiple of 4, so a drift along the list does not separate the halves.
+ */
+export function latencyHalves(rounds: number): [number[], number[]] {
+  if (!Number.isInteger(rounds) || rounds < 2 || rounds % 2 !== 0) throw new Error(`latencyHalves: rounds = ${rounds} must be an even integer >= 2, so that the two halves hold as many rounds`);
+  const first: number[] = [];
+  const second: number[] = [];
+  for (let r = 0; r < rounds; r++) (r % 4 === 0 || r % 4 === 3 ? first : second).push(r + 1);
+  return [first, second];
+}
+
+/** Each row's latency within each half of its rounds: the median of that half's pooled timed runs. */
+export function latencyByHalf(rows: readonly LatencyRow[]): [number, number][] {
+  const rounds = rows[0]?.roundMs.length ?? 0;
+  const odd = rows.find((r) => r.roundMs.length !== rounds || r.roundMs.length < 2 || r.roundMs.length % 2 !== 0);
+  if (odd !== undefined) throw new Error(`latencyByHalf: every row needs the same even number of rounds, at least 2 (measureLatencies with rounds = 2, 4, …); ${odd.arch} has ${odd.roundMs.length}${odd.roundMs.length !== rounds ? ` against ${rounds} for ${rows[0].arch}` : ""}`);
+  const halves = latencyHalves(rounds);
+  return rows.map((r) => {
+    const perRound = r.runs.length / rounds;
+    if (!Number.isInteger(perRound)) throw new Error(`latencyByHalf: ${r.arch} has ${r.runs.length} runs over ${rounds} rounds; every round must hold as many`);
+    const pooled = (half: readonly number[]) => median(half.flatMap((k) => r.runs.slice((k - 1) * perRound, k * perRound)));
+    return [pooled(halves[0]), pooled(halves[1])];
+  });
+}
+
+/**
+ * Whether measured latency ranks subnets the same way twice: Kendall tau-b between the two halves
+ * of the rounds (`latencyHalves`; with its interval and n) against a bar (default 0.7, as for the
+ * standalone ground truth). A subnet's latency pools both halves, so it is steadier than either:
+ * the agreement is a lower bound on the stability of what a predictor is fitted on.
+ */
 export function latencyReliability(rows: readonly LatencyRow[], threshold = 0.7): LatencyReliability {
-  const short = rows.find((r) => r.roundMs.length < 2);
-  if (short !== undefined) throw new Error(`latencyReliability: every row needs 2 rounds (measureLatencies with rounds >= 2); ${short.arch} has ${short.roundMs.length}`);
   // The Fisher-z interval needs n >= 5.
   if (rows.length < 5) throw new Error(`latencyReliability: needs at least 5 subnets; got ${rows.length}`);
-  const first = rows.map((r) => r.roundMs[0]);
-  const second = rows.map((r) => r.roundMs[1]);
+  const byHalf = latencyByHalf(rows);
+  const first = byHalf.map((h) => h[0]);
+  const second = byHalf.map((h) => h[1]);
   const kendall = kendallTauB(first, second);
-  const relative = rows.map((r) => Math.abs(r.roundMs[1] - r.roundMs[0]) / ((r.roundMs[0] + r.roundMs[1]) / 2));
-  return { n: rows.length, kendall, kendallCi: kendallInterval(kendall, rows.length), medianRelativeDifference: median(relative), threshold, reliable: kendall > threshold };
+  const relative = byHalf.map(([a, b]) => Math.abs(b - a) / ((a + b) / 2));
+  const rounds = rows[0].roundMs.length;
+  return { n: rows.length, rounds, halves: latencyHalves(rounds), kendall, kendallCi: kendallInterval(kendall, rows.length), medianRelativeDifference: median(relative), threshold, reliable: kendall > threshold };
 }

@@ -18,6 +18,7 @@ import { describeTask, downstreamTask, fixedSubset, majorityBaseline } from "../
 import { groundTruthSpec } from "../../src/estimator/ground-truth-spec";
 import type { PresetName } from "../../src/config/preset";
 import { translationPresets } from "../../src/config/translation-presets";
+import { latencyHalves } from "../../src/search/latency";
 import { checkGroundTruth } from "./estimator-invariants";
 
 type Row = Record<string, unknown>;
@@ -242,10 +243,14 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
   "05-search": (r) => {
     const latency = entry<{ requested: number; measured: number }>(r, "latency");
     assert.ok(latency.measured >= 5 && latency.measured <= latency.requested, `latency: ${latency.measured} of ${latency.requested} subnets measured`);
-    const stability = entry<{ kendall: { estimate: number; ci: [number, number]; n: number }; reliable: boolean; threshold: number }>(r, "latency.reliability");
+    const stability = entry<{ rounds: number; halves: number[][]; kendall: { estimate: number; ci: [number, number]; n: number }; reliable: boolean; threshold: number }>(r, "latency.reliability");
     assert.equal(stability.kendall.n, latency.measured, "latency's test-retest agreement is over every measured subnet");
     assert.equal(stability.reliable, stability.kendall.estimate > stability.threshold);
-    assert.ok(entry<string[]>(r, "findings")[0].startsWith(`Measured latency, round 1 against round 2 over ${latency.measured} subnets`), "the latency ground truth's stability is the first finding");
+    assert.equal(stability.rounds, entry<{ options: { rounds: number } }>(r, "latency").options.rounds, "agreement over the rounds measured");
+    assert.deepEqual(stability.halves, latencyHalves(stability.rounds), "halves balanced for order");
+    assert.ok(stability.rounds >= 4, `four rounds or more, so each half holds a forward and a reversed round (got ${stability.rounds})`);
+    const first = entry<string[]>(r, "findings")[0];
+    assert.ok(first.startsWith(`Measured latency, rounds ${stability.halves[0].join(" and ")} against rounds ${stability.halves[1].join(" and ")} over ${latency.measured} subnets`), `the latency ground truth's stability is the first finding: ${first}`);
     const [summary] = tableRows(r, "table.latency", ["subnets", "minMs", "medianMs", "maxMs", "largestMs", "smallestMs"], 1);
     assert.equal(summary.subnets, latency.measured);
     const [min, median, max] = [summary.minMs, summary.medianMs, summary.maxMs] as number[];

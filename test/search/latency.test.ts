@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { getSpace, largestArch, smallestArch, archKey } from "../../src/space";
 import { createSupernet, makeSupernetConfig } from "../../src/supernet";
-import { latencyReliability, measureLatencies, measureLatency, measureLatencyRounds, type LatencyRow } from "../../src/search";
+import { latencyByHalf, latencyHalves, latencyReliability, measureLatencies, measureLatency, measureLatencyRounds, type LatencyRow } from "../../src/search";
 import { useBackend } from "../helpers/backend";
 
 useBackend();
@@ -84,6 +84,34 @@ test("latency reliability is the rounds' Kendall tau with its interval, against 
   assert.equal(shuffled.reliable, false);
   assert.equal(latencyReliability([row("a", 1, 1), row("b", 2, 3), row("c", 3, 2), row("d", 4, 4), row("e", 5, 5)], 0.2).threshold, 0.2);
   const single: LatencyRow = { arch: "x", ms: 5, runs: [5], roundMs: [5] };
-  assert.throws(() => latencyReliability([row("a", 1, 1), single, row("c", 3, 3), row("d", 4, 4), row("e", 5, 5)]), /every row needs 2 rounds .* x has 1/);
+  assert.throws(() => latencyReliability([row("a", 1, 1), single, row("c", 3, 3), row("d", 4, 4), row("e", 5, 5)]), /same even number of rounds, at least 2 .* x has 1 against 2 for a/);
   assert.throws(() => latencyReliability([row("a", 1, 1), row("b", 2, 2), row("c", 3, 3), row("d", 4, 4)]), /at least 5 subnets; got 4/);
+});
+
+test("with four rounds, reliability compares rounds 1 and 4 pooled against rounds 2 and 3", () => {
+  assert.deepEqual(latencyHalves(2), [[1], [2]]);
+  assert.deepEqual(latencyHalves(8), [[1, 4, 5, 8], [2, 3, 6, 7]]);
+  assert.throws(() => latencyHalves(3), /rounds = 3 must be an even integer >= 2/);
+  // One run per round: round 2 alone reverses the order, but rounds 2 and 3 pooled keep it.
+  const r1 = [10, 20, 30, 40, 50];
+  const r2 = [14, 13, 12, 11, 10];
+  const r3 = [100, 200, 300, 400, 500];
+  const r4 = [12, 22, 32, 42, 52];
+  const rows: LatencyRow[] = r1.map((_, i) => ({ arch: `s${i}`, ms: 0, runs: [r1[i], r2[i], r3[i], r4[i]], roundMs: [r1[i], r2[i], r3[i], r4[i]] }));
+  const halves = latencyByHalf(rows);
+  halves.forEach(([a, b], i) => {
+    assert.equal(a, (r1[i] + r4[i]) / 2);
+    assert.equal(b, (r2[i] + r3[i]) / 2);
+  });
+  const rel = latencyReliability(rows);
+  assert.equal(rel.rounds, 4);
+  assert.deepEqual(rel.halves, [[1, 4], [2, 3]]);
+  assert.equal(rel.kendall, 1);
+  const relative = halves.map(([a, b]) => Math.abs(b - a) / ((a + b) / 2)).sort((x, y) => x - y);
+  assert.ok(Math.abs(rel.medianRelativeDifference - relative[2]) < 1e-12);
+  // Several runs per round: each half pools its rounds' runs before the median.
+  const three: LatencyRow = { arch: "t", ms: 0, runs: [1, 2, 3, 10, 11, 12, 20, 21, 22, 4, 5, 6], roundMs: [2, 11, 21, 5] };
+  assert.deepEqual(latencyByHalf([three]), [[(3 + 4) / 2, (12 + 20) / 2]]);
+  assert.throws(() => latencyByHalf([{ ...three, runs: three.runs.slice(1) }]), /t has 11 runs over 4 rounds/);
+  assert.throws(() => latencyByHalf([three, { ...three, arch: "u", roundMs: [1, 2] }]), /u has 2 against 4 for t/);
 });
