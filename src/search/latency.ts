@@ -1,9 +1,17 @@
 /**
- * Measured latency of a subnet on the current backend, as HAT measures it for its latency
- * predictor: translate one sentence (batch 1) with fixed source and target lengths, i.e. one
- * encoder pass plus `tgtLen` incremental decoder steps, each reading its logits back as greedy
- * decoding does. The subnet's weights are extracted first (a deployed subnet has no slicing),
- * warm-up runs are discarded and the median of the timed runs is reported.
+ * Measured latency of a subnet on the current backend, in the shape of HAT's latency data set:
+ * translate one sentence (batch 1) with fixed source and target lengths, i.e. one encoder pass
+ * plus `tgtLen` incremental decoder steps. The subnet's weights are extracted first (a deployed
+ * subnet has no slicing), warm-up runs are discarded and the median of the timed runs is reported.
+ *
+ * Where HAT's code (latency_dataset.py) differs, and why: it times encoder and decoder apart on a
+ * 30-token WMT dummy sentence, with `beam` hypotheses in the decoder and no read-back, after 5 dry
+ * runs, and keeps the mean of the 10-90% trimmed runs (20 timed runs on its Xeon config). Here
+ * each decoder step reads its logits back, as greedy decoding must, so the number is what a user
+ * waits for; lengths and runs are options (the presets take 20 tokens and few runs to fit a 2-core
+ * machine's time budget); and the median replaces the trimmed mean: on 80 `small` subnets
+ * measured in four rounds here, the two statistics ranked the subnets equally stably (split-half
+ * Kendall 0.668 and 0.643), while the median needs no trimming rule for 3 runs.
  *
  * Measured latency is the ground truth a latency predictor is fitted on and a budget is checked
  * against, so, like a standalone ground truth, its stability is measured before it is used: a
