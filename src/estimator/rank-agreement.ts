@@ -2,7 +2,8 @@
  * The supernet as an estimator: how well the ranking of subnets by inherited-weight validation
  * loss agrees with their ranking after training from scratch (Kendall tau-b and Spearman with
  * 95% intervals on the Fisher z scale, Bonett & Wright 2000; see src/stats/fisher-interval.ts),
- * and the gap between the two losses per subnet.
+ * and the gap between the two losses per subnet. Two estimators of the same subnets are compared
+ * by the difference of their taus, paired over the subnets.
  */
 import type { TranslationBatch } from "../data/batching";
 import type { SubnetRow } from "../eval/subnet-table";
@@ -13,6 +14,8 @@ import type { Arch } from "../space/types";
 import type { SweepRecord } from "../sweep/record";
 import { kendallInterval, spearmanInterval } from "../stats/fisher-interval";
 import { kendallTauB } from "../stats/kendall";
+import type { BootstrapOptions } from "../stats/bootstrap";
+import { kendallDifference, type KendallDifference } from "../stats/rank-correlation";
 import { spearman } from "../stats/spearman";
 import type { WeightSharingModel } from "../supernet/supernet";
 
@@ -71,4 +74,44 @@ export function rankAgreement(rows: readonly GapRow[]): { kendall: number; spear
     n,
     meanGap: rows.reduce((a, g) => a + g.gap, 0) / n,
   };
+}
+
+/** How much better one estimator ranks the same subnets than another. */
+export interface PairedAgreementDifference {
+  /** The estimator with the higher Kendall tau of the two. */
+  readonly method: string;
+  readonly versus: string;
+  /** tau(method) - tau(versus) against the same standalone losses, with its paired bootstrap interval. */
+  readonly difference: KendallDifference;
+}
+
+/**
+ * Every pair of estimators (supernets, training methods), the higher Kendall tau first: the
+ * difference of their taus with the standalone losses, on the same bootstrap resamples of the
+ * subnets. Every estimator must have scored the same subnets against the same standalone losses.
+ */
+export function pairedAgreementDifferences(estimators: readonly { readonly method: string; readonly rows: readonly GapRow[] }[], options: BootstrapOptions): PairedAgreementDifference[] {
+  if (estimators.length < 2) throw new Error(`pairedAgreementDifferences: needs at least 2 estimators; got ${estimators.length}`);
+  const [first] = estimators;
+  const archs = first.rows.map((r) => r.arch);
+  const truth = first.rows.map((r) => r.standaloneLoss);
+  const scores = estimators.map((e) => {
+    const byArch = new Map(e.rows.map((r) => [r.arch, r]));
+    if (byArch.size !== archs.length || e.rows.length !== archs.length) throw new Error(`pairedAgreementDifferences: ${e.method} scored ${e.rows.length} subnets, ${first.method} ${archs.length}; both must score the same subnets once`);
+    return archs.map((a, i) => {
+      const row = byArch.get(a);
+      if (row === undefined) throw new Error(`pairedAgreementDifferences: ${e.method} did not score subnet ${a}, which ${first.method} scored`);
+      if (row.standaloneLoss !== truth[i]) throw new Error(`pairedAgreementDifferences: subnet ${a} has standalone loss ${row.standaloneLoss} under ${e.method} and ${truth[i]} under ${first.method}; both must be ranked against one ground truth`);
+      return row.inheritedLoss;
+    });
+  });
+  const taus = scores.map((x) => kendallTauB(x, truth));
+  const out: PairedAgreementDifference[] = [];
+  for (let i = 0; i < estimators.length; i++) {
+    for (let j = i + 1; j < estimators.length; j++) {
+      const [hi, lo] = taus[i] >= taus[j] ? [i, j] : [j, i];
+      out.push({ method: estimators[hi].method, versus: estimators[lo].method, difference: kendallDifference(scores[hi], scores[lo], truth, options) });
+    }
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { magicPublishedFinding, methodComparisonFindings } from "../../src/estimator/method-findings";
+import { pairedAgreementDifferences, rankAgreement, type GapRow } from "../../src/estimator/rank-agreement";
+import { Rng } from "../../src/util/rng";
 import { loadPublished } from "../../src/report/published";
 import { groundTruthReliability, groundTruthRows, stratifiedArchs, designBalance } from "../../src/estimator/ground-truth";
 import { getSpace } from "../../src/space/presets";
@@ -71,4 +73,72 @@ test("magicPublishedFinding sets this run's order beside the published MAGIC row
   assert.match(disagreeing ?? "", /a different order \(magic-t < magic-t\+a < uniform\), which disagrees with the paper; all three intervals overlap, so with 24 subnets the order itself is not established\.$/);
   assert.equal(magicPublishedFinding([row("uniform", 0.1, [0, 0.2])], published, "V"), null, "a method missing from the run gives no sentence");
   assert.equal(magicPublishedFinding([row("uniform", 0.1, [0, 0.2]), row("magic-t", 0.4, [0.3, 0.5]), row("magic-t+a", 0.7, [0.6, 0.8])], [], "V"), null, "no published rows, no sentence");
+});
+
+/** Gap rows of `scores` against the standalone losses `truth` (arch names a0, a1, …). */
+const gapRowsOf = (scores: readonly number[], truth: readonly number[]): GapRow[] => scores.map((x, i) => ({ arch: `a${i}`, params: i, inheritedLoss: x, standaloneLoss: truth[i], gap: truth[i] - x }));
+
+test("paired differences order every pair by Kendall tau and test the leader against each method", () => {
+  const truth = Array.from({ length: 30 }, (_, i) => i / 10);
+  const rng = new Rng(3);
+  const good = truth.map((t) => t + 1.2 * (rng.next() - 0.5));
+  const order = [...good.keys()].sort((i, j) => good[i] - good[j]);
+  // "close": good with 12 neighbouring pairs swapped against the truth; "poor": far noisier.
+  const close = [...good];
+  for (let k = 0; k + 1 < order.length; k += 2) if (truth[order[k]] < truth[order[k + 1]]) [close[order[k]], close[order[k + 1]]] = [close[order[k + 1]], close[order[k]]];
+  const poor = truth.map((t) => t + 4 * (rng.next() - 0.5));
+  // The same subnets in another order must pair by arch, not by position.
+  const estimators = [
+    { method: "poor", rows: gapRowsOf(poor, truth) },
+    { method: "good", rows: gapRowsOf(good, truth).reverse() },
+    { method: "close", rows: gapRowsOf(close, truth) },
+  ];
+  const paired = pairedAgreementDifferences(estimators, { rng: new Rng(1), samples: 2000 });
+  assert.deepEqual(paired.map((p) => [p.method, p.versus]), [["good", "poor"], ["close", "poor"], ["good", "close"]]);
+  const tau = Object.fromEntries(estimators.map((e) => [e.method, rankAgreement(e.rows).kendall]));
+  for (const p of paired) {
+    assert.ok(Math.abs(p.difference.estimate - (tau[p.method] - tau[p.versus])) < 1e-12, `${p.method} - ${p.versus}`);
+    assert.equal(p.difference.n, 30);
+  }
+  const goodClose = paired[2].difference;
+  assert.ok(goodClose.ci[0] > 0, `good beats close on paired resamples: ${goodClose.ci}`);
+  const rows = estimators.map((e) => {
+    const a = rankAgreement(e.rows);
+    return { method: e.method, kendall: a.kendall, kendallCi: a.kendallCi, n: a.n };
+  });
+  const [goodRow, closeRow] = [rows[1], rows[2]];
+  assert.ok(goodRow.kendallCi[0] <= closeRow.kendallCi[1], "their marginal intervals overlap, so without pairing they are not told apart");
+  assert.match(methodComparisonFindings(rows, rel(0.8), "v").join(" "), /overlaps those of close/);
+  const f = methodComparisonFindings(rows, rel(0.8), "v", paired);
+  assert.equal(f.length, 2);
+  assert.match(f[0], /^v: good has the highest Kendall tau/);
+  assert.match(f[1], /^v: Kendall tau differences paired over the same 30 subnets \(95% bootstrap intervals\): good minus close \+0\.\d{3} \[0\.\d{3}, 0\.\d{3}\]; good minus poor \+0\.\d{3} \[/);
+  assert.match(f[1], /: good ranks better than close, poor\.$/);
+  // A leader not separated from the runner-up is said to be tied with it.
+  const tied = methodComparisonFindings(rows, null, "v", [{ method: "good", versus: "close", difference: { estimate: 0.05, ci: [-0.01, 0.1], n: 30, level: 0.95 } }, paired[0]]);
+  assert.match(tied[1], /good ranks better than poor; good is not told apart from close \(the interval includes 0\)\.$/);
+  assert.throws(() => methodComparisonFindings(rows, null, "v", [paired[0]]), /no paired difference between good and close/);
+});
+
+test("paired differences refuse estimators of different subnets or ground truths, by name", () => {
+  const truth = [1, 2, 3, 4, 5];
+  const a = { method: "a", rows: gapRowsOf([1, 2, 3, 5, 4], truth) };
+  assert.throws(() => pairedAgreementDifferences([a], { rng: new Rng(1) }), /needs at least 2 estimators; got 1/);
+  assert.throws(() => pairedAgreementDifferences([a, { method: "b", rows: gapRowsOf([1, 2, 3, 4], truth) }], { rng: new Rng(1) }), /b scored 4 subnets, a 5/);
+  const renamed = gapRowsOf([1, 2, 3, 4, 5], truth).map((r, i) => (i === 4 ? { ...r, arch: "other" } : r));
+  assert.throws(() => pairedAgreementDifferences([a, { method: "b", rows: renamed }], { rng: new Rng(1) }), /b did not score subnet a4, which a scored/);
+  assert.throws(() => pairedAgreementDifferences([a, { method: "b", rows: gapRowsOf([1, 2, 3, 4, 5], [1, 2, 3, 4, 6]) }], { rng: new Rng(1) }), /subnet a4 has standalone loss 6 under b and 5 under a/);
+});
+
+test("with paired differences, the MAGIC comparison says which steps of the order are supported", () => {
+  const published = loadPublished("magic_kendall_secondary.csv");
+  const row = (method: string, kendall: number) => ({ method, kendall, kendallCi: [kendall - 0.3, kendall + 0.2] as [number, number], n: 24 });
+  const rows = [row("uniform", 0.1), row("magic-t", 0.4), row("magic-t+a", 0.5)];
+  const d = (method: string, versus: string, lo: number) => ({ method, versus, difference: { estimate: lo + 0.05, ci: [lo, lo + 0.1] as [number, number], n: 24, level: 0.95 } });
+  const some = magicPublishedFinding(rows, published, "V", [d("magic-t", "uniform", 0.02), d("magic-t+a", "uniform", 0.03), d("magic-t+a", "magic-t", -0.04)]);
+  assert.match(some ?? "", /the same order; of its pairwise steps the paired intervals support magic-t > uniform, magic-t\+a > uniform only\.$/);
+  const all = magicPublishedFinding(rows, published, "V", [d("magic-t", "uniform", 0.02), d("magic-t+a", "uniform", 0.03), d("magic-t+a", "magic-t", 0.01)]);
+  assert.match(all ?? "", /the same order; every step of that order is supported by its paired interval\.$/);
+  const none = magicPublishedFinding(rows, published, "V", [d("magic-t", "uniform", -0.02), d("magic-t+a", "uniform", -0.03), d("magic-t+a", "magic-t", -0.01)]);
+  assert.match(none ?? "", /no paired difference among the three excludes 0, so with 24 subnets the order itself is not established\.$/);
 });

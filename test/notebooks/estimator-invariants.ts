@@ -20,6 +20,26 @@ const rowsOf = (r: NotebookResultsFile, key: string): Row[] => {
   return (r.entries[key] as { rows: Row[] }).rows;
 };
 
+/**
+ * A paired comparison of estimators: one entry per pair of the table's methods, the higher tau
+ * first, its estimate the difference of the table's Kendall taus, over the same subnets.
+ */
+export function checkPairedDifferences(r: NotebookResultsFile, key: string, table: readonly Row[], nameField: string): void {
+  assert.ok(key in r.entries, `${r.notebook}: no entry "${key}"`);
+  const paired = r.entries[key] as { method: string; versus: string; difference: { estimate: number; ci: [number, number]; n: number } }[];
+  const tau = new Map(table.map((t) => [t[nameField] as string, t.kendall as { estimate: number; n: number }]));
+  assert.equal(paired.length, (table.length * (table.length - 1)) / 2, `${key}: one difference per pair of ${table.length} methods`);
+  const pairs = new Set(paired.map((p) => [p.method, p.versus].sort().join(" | ")));
+  assert.equal(pairs.size, paired.length, `${key}: every pair once`);
+  for (const p of paired) {
+    const [a, b] = [tau.get(p.method), tau.get(p.versus)];
+    assert.ok(a && b, `${key}: ${p.method} and ${p.versus} are rows of the table`);
+    assert.ok(a.estimate >= b.estimate, `${key}: ${p.method} (${a.estimate}) has the higher tau than ${p.versus} (${b.estimate})`);
+    assert.ok(Math.abs(p.difference.estimate - (a.estimate - b.estimate)) < 1e-9, `${key}: ${p.method} - ${p.versus} is ${p.difference.estimate}, the table says ${a.estimate - b.estimate}`);
+    assert.equal(p.difference.n, a.n, `${key}: paired over the table's ${a.n} subnets`);
+  }
+}
+
 /** The results file's ground-truth entry names the preset's spec, covers its whole design and has two or more seeds. */
 export function checkGroundTruth(r: NotebookResultsFile, subnets: number): void {
   const preset = r.preset as PresetName;
@@ -44,6 +64,7 @@ export function mixtureOfSupernetsInvariants(r: NotebookResultsFile): void {
   assert.deepEqual(gap.map((g) => g.model), compute.map((c) => c.model));
   checkGroundTruth(r, gap[0].subnets);
   for (const g of gap) assert.equal(g.kendall.n, g.subnets);
+  checkPairedDifferences(r, "rankAgreement.paired", gap, "model");
   const findings = r.entries.findings as string[];
   assert.ok(findings.some((f) => f.startsWith(`How far ${compute[0].subnetPasses} subnet passes trained the models`)), "the findings say how far the budget trained the models");
   const collapse = r.entries.collapse as { rows: Row[]; tolerance: number };
@@ -90,7 +111,9 @@ export function rankCorrelationInvariants(r: NotebookResultsFile): void {
     assert.ok(typeof e.seconds === "number" && e.seconds > 0, `${e.method}: wall time ${e.seconds}`);
     assert.ok(Math.abs(e.kendallWidth - (e.kendall.ci[1] - e.kendall.ci[0])) < 1e-12, "the interval width shown is the interval's");
   }
+  checkPairedDifferences(r, "equalCompute.paired", equalCompute, "method");
   const equalUpdates = rowsOf(r, "table.equalUpdates");
+  checkPairedDifferences(r, "equalUpdates.paired", equalUpdates, "method");
   for (const e of equalUpdates) assert.equal(e.trainPasses, e.updates * passesPerUpdate(e.method as MethodName), `${e.method}: the equal-updates view shows its own passes`);
 
   const anchor = r.entries.anchor as { summary: Row; history: Row[] };

@@ -19,7 +19,7 @@ import { groundTruthSpec } from "../../src/estimator/ground-truth-spec";
 import type { PresetName } from "../../src/config/preset";
 import { translationPresets } from "../../src/config/translation-presets";
 import { latencyHalves } from "../../src/search/latency";
-import { checkGroundTruth } from "./estimator-invariants";
+import { checkGroundTruth, checkPairedDifferences } from "./estimator-invariants";
 
 type Row = Record<string, unknown>;
 type Entries = Record<string, unknown>;
@@ -421,6 +421,7 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
     assert.deepEqual(gt.seeds, spec.seeds);
     const ranked = tableRows(r, "table.rankCorrelation", ["method", "updates", "trainPasses", "kendall", "kendallWidth", "spearman"]);
     assert.deepEqual(ranked.map((m) => m.method), ["uniform", "magic-t", "sandwich", "mos-sandwich"]);
+    checkPairedDifferences(r, "rankCorrelation.paired", ranked, "method");
     assert.equal(new Set(ranked.map((m) => m.trainPasses)).size, 1, `equal compute: ${ranked.map((m) => `${m.method} ${m.trainPasses}`).join(", ")}`);
     for (const m of ranked) assert.ok(typeof m.seconds === "number" && m.seconds > 0, `${m.method}: wall time ${m.seconds}`);
     for (const m of ranked) {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { averageRanks, bootstrapCi, kendallTauB, pearson, rankCorrelationWithCi, spearman } from "../../src/stats";
+import { averageRanks, bootstrapCi, kendallDifference, kendallTauB, pearson, rankCorrelationWithCi, spearman } from "../../src/stats";
 import { Rng } from "../../src/util/rng";
 
 function close(actual: number, expected: number, tol = 1e-12): void {
@@ -87,4 +87,35 @@ test("rankCorrelationWithCi on constant input: NaN estimates and intervals, no c
   assert.ok(Number.isNaN(r.kendall) && Number.isNaN(r.spearman));
   assert.ok(r.kendallCi.every(Number.isNaN) && r.spearmanCi.every(Number.isNaN));
   assert.throws(() => rankCorrelationWithCi([1, 2], [1, 2], {} as never), /rankCorrelationWithCi: options.rng is required/);
+});
+
+test("a paired Kendall difference separates two rankings whose marginal intervals overlap", () => {
+  const rng = new Rng(7);
+  const truth = Array.from({ length: 30 }, (_, i) => i);
+  const a = truth.map((t) => t + 8 * (rng.next() - 0.5));
+  // b: a with 12 of its neighbouring pairs (by a's order) put against the truth. Neighbours share
+  // every other comparison, so each swap costs exactly one concordant pair: 12 of 435.
+  const order = [...a.keys()].sort((i, j) => a[i] - a[j]);
+  const b = [...a];
+  let swaps = 0;
+  for (let k = 0; k + 1 < order.length; k += 2) {
+    const [i, j] = [order[k], order[k + 1]];
+    if (truth[i] < truth[j]) {
+      [b[i], b[j]] = [b[j], b[i]];
+      swaps++;
+    }
+  }
+  assert.equal(swaps, 12);
+  const d = kendallDifference(a, b, truth, { rng: new Rng(1), samples: 2000 });
+  close(d.estimate, (2 * swaps) / 435);
+  close(d.estimate, kendallTauB(a, truth) - kendallTauB(b, truth));
+  assert.equal(d.n, 30);
+  assert.equal(d.level, 0.95);
+  assert.ok(d.ci[0] > 0 && d.ci[0] < d.estimate && d.estimate < d.ci[1], `paired interval ${d.ci} excludes 0 around ${d.estimate}`);
+  const [ma, mb] = [a, b].map((x) => rankCorrelationWithCi(x, truth, { rng: new Rng(1), samples: 2000 }).kendallCi);
+  assert.ok(ma[0] <= mb[1] && mb[0] <= ma[1], `the marginal intervals ${ma} and ${mb} overlap`);
+  // One ranking against itself differs by nothing in every resample.
+  assert.deepEqual(kendallDifference(a, a, truth, { rng: new Rng(2), samples: 100 }), { estimate: 0, ci: [0, 0], n: 30, level: 0.95 });
+  assert.throws(() => kendallDifference(a, b.slice(1), truth, { rng: new Rng(1) }), /kendallDifference: x and y have different lengths \(29 and 30\)/);
+  assert.throws(() => kendallDifference(a, b, truth, {} as any), /options.rng is required/);
 });
