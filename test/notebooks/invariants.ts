@@ -303,6 +303,14 @@ export const notebookInvariants: Record<string, (r: NotebookResultsFile) => void
       assert.equal(row.arch, atEqualCost[i].arch, `table.front row ${i}: the subnet the search found`);
       assert.ok((row.predictedMs as number) <= (row.budgetMs as number) + 1e-9, `table.front row ${i}: predicted ${row.predictedMs} ms over the budget ${row.budgetMs} ms`);
     });
+    // MoS minus HAT at each budget, paired over the same validation sentences.
+    const frontLoss = entry<{ budgetMs: number; difference: { estimate: number; n: number } }[]>(r, "front.mosMinusHatLoss");
+    assert.deepEqual(frontLoss.map((g) => g.budgetMs), equalCost.searches.map((s) => s.budgetMs), "one paired loss difference per budget");
+    for (const g of frontLoss) {
+      const [h, m] = ["HAT", "MoS"].map((name) => front.find((f) => f.budgetMs === g.budgetMs && f.supernet === name)!.validLoss as number);
+      assert.ok(isEstimate(g.difference) && g.difference.n >= 2 && g.difference.n === frontLoss[0].difference.n, `${g.budgetMs} ms: paired over the same sentences (n = ${g.difference.n})`);
+      assert.ok(Math.abs(g.difference.estimate - (m - h)) < 1e-4, `${g.budgetMs} ms: the paired difference ${g.difference.estimate} is the table's ${m - h}`);
+    }
 
     // The gap of the found subnets: every found subnet under both supernets, paired.
     const foundArchs = new Set(atEqualCost.map((row) => row.arch));
