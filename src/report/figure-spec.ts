@@ -70,13 +70,30 @@ export function lineFigure(series: readonly { name: string; x: readonly number[]
   };
 }
 
-/** Scatter plot of one or more point sets, with optional hover labels. */
+/** How far a point's range reaches below and above it (an interval, or the spread of repeated measurements). */
+export interface ErrorBars {
+  readonly minus: readonly number[];
+  readonly plus: readonly number[];
+}
+
+function errorBars(field: string, name: string, bars: ErrorBars | undefined, n: number): object | undefined {
+  if (bars === undefined) return undefined;
+  for (const [side, values] of [["minus", bars.minus], ["plus", bars.plus]] as const) {
+    if (values.length !== n || values.some((v) => !(v >= 0))) throw new Error(`scatterFigure: series "${name}": ${field}.${side} must hold ${n} numbers >= 0 (one per point); got [${values.join(", ")}]`);
+  }
+  return { type: "data", symmetric: false, arrayminus: bars.minus.slice(), array: bars.plus.slice() };
+}
+
+/** Scatter plot of one or more point sets, with optional hover labels and error bars. */
 export function scatterFigure(
-  series: readonly { name: string; x: readonly number[]; y: readonly number[]; text?: readonly string[] }[],
+  series: readonly { name: string; x: readonly number[]; y: readonly number[]; text?: readonly string[]; xError?: ErrorBars; yError?: ErrorBars }[],
   options: FigureOptions = {},
 ): FigureSpec {
   return {
-    data: series.map((s) => ({ type: "scatter", mode: "markers", name: s.name, x: s.x.slice(), y: s.y.slice(), text: s.text?.slice(), marker: { size: 8, opacity: 0.8 } })),
+    data: series.map((s) => ({
+      type: "scatter", mode: "markers", name: s.name, x: s.x.slice(), y: s.y.slice(), text: s.text?.slice(), marker: { size: 8, opacity: 0.8 },
+      error_x: errorBars("xError", s.name, s.xError, s.x.length), error_y: errorBars("yError", s.name, s.yError, s.y.length),
+    })),
     layout: baseLayout(options),
   };
 }
