@@ -8,9 +8,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { TranslationBatch } from "../data/batching";
 import type { Arch } from "../space/types";
 import { batchTensors } from "../supernet/forward";
-import { tokenNll } from "../supernet/loss";
-import { softmaxCrossEntropyRows } from "../ops/softmax-cross-entropy";
-import { bootstrapCi, type BootstrapOptions } from "../stats/bootstrap";
+import { sequenceNll, tokenNll } from "../supernet/loss";
+import { bootstrapCi, resolveBootstrapOptions, type BootstrapEstimate, type BootstrapOptions } from "../stats/bootstrap";
 import { plainWeights } from "../supernet/plain-weights";
 import { WeightSharingModel, releaseWeights } from "../supernet/supernet";
 
@@ -23,31 +22,41 @@ export interface LossResult {
   readonly tokens: number;
 }
 
-/** Token-mean NLL and perplexity of `arch` over `batches` (the arch's plain weights are made once, not per batch). */
-export async function evaluateLoss(model: WeightSharingModel, arch: Arch, batches: readonly TranslationBatch[]): Promise<LossResult> {
-  let total = 0;
-  let tokens = 0;
-  const weights = plainWeights(model, arch, "evaluateLoss");
-  const nlls: tf.Scalar[] = [];
+/**
+ * Scores `arch` on every batch with its plain weights made once: `score` maps a batch's logits to
+ * tensors, and all of them are read in one go after the last batch, so the device is not stalled
+ * after each one and only the scores are held.
+ */
+async function scoreBatches(model: WeightSharingModel, arch: Arch, batches: readonly TranslationBatch[], caller: string, score: (logits: tf.Tensor3D, t: ReturnType<typeof batchTensors>) => tf.Tensor[]): Promise<Float32Array[][]> {
+  const weights = plainWeights(model, arch, caller);
+  const scores: tf.Tensor[][] = [];
   try {
     for (const batch of batches) {
-      nlls.push(
+      scores.push(
         tf.tidy(() => {
           const t = batchTensors(batch);
-          return tokenNll(model.forward(weights, arch, t, null), t.tgtOut, t.tgtMask);
+          return score(model.forward(weights, arch, t, null), t);
         }),
       );
     }
-    // One read after all batches: the device is not stalled after each one, and only a scalar per batch is held.
-    const values = await Promise.all(nlls.map((nll) => nll.data()));
-    batches.forEach((batch, i) => {
-      total += values[i][0] * batch.numTargetTokens;
-      tokens += batch.numTargetTokens;
-    });
+    const values = await Promise.all(scores.flat().map((x) => x.data() as Promise<Float32Array>));
+    let next = 0;
+    return scores.map((perBatch) => perBatch.map(() => values[next++]));
   } finally {
-    tf.dispose(nlls);
+    tf.dispose(scores.flat());
     releaseWeights(model, weights);
   }
+}
+
+/** Token-mean NLL and perplexity of `arch` over `batches` (the arch's plain weights are made once, not per batch). */
+export async function evaluateLoss(model: WeightSharingModel, arch: Arch, batches: readonly TranslationBatch[]): Promise<LossResult> {
+  const values = await scoreBatches(model, arch, batches, "evaluateLoss", (logits, t) => [tokenNll(logits, t.tgtOut, t.tgtMask)]);
+  let total = 0;
+  let tokens = 0;
+  batches.forEach((batch, i) => {
+    total += values[i][0][0] * batch.numTargetTokens;
+    tokens += batch.numTargetTokens;
+  });
   const loss = tokens > 0 ? total / tokens : NaN;
   return { loss, perplexity: Math.exp(loss), tokens };
 }
@@ -60,44 +69,12 @@ export interface SentenceLosses {
 
 /** Each validation sentence's summed NLL and token count under `arch`; their ratio of sums is `evaluateLoss`'s loss. */
 export async function sentenceLosses(model: WeightSharingModel, arch: Arch, batches: readonly TranslationBatch[]): Promise<SentenceLosses> {
-  const weights = plainWeights(model, arch, "sentenceLosses");
-  const perBatch: [tf.Tensor1D, tf.Tensor1D][] = [];
-  try {
-    for (const batch of batches) {
-      perBatch.push(
-        tf.tidy(() => {
-          const t = batchTensors(batch);
-          const logits = model.forward(weights, arch, t, null);
-          const [rows, length, vocab] = logits.shape;
-          const perToken = softmaxCrossEntropyRows(tf.reshape(logits, [rows * length, vocab]), tf.cast(tf.reshape(t.tgtOut, [rows * length]), "int32"), 0);
-          const mask = tf.cast(t.tgtMask, "float32");
-          return [tf.sum(tf.mul(tf.reshape(perToken, [rows, length]), mask), 1), tf.sum(mask, 1)] as [tf.Tensor1D, tf.Tensor1D];
-        }),
-      );
-    }
-    const values = await Promise.all(perBatch.flat().map((x) => x.data()));
-    const nll: number[] = [];
-    const tokens: number[] = [];
-    for (let b = 0; b < perBatch.length; b++) {
-      nll.push(...values[2 * b]);
-      tokens.push(...values[2 * b + 1]);
-    }
-    return { nll, tokens };
-  } finally {
-    tf.dispose(perBatch.flat());
-    releaseWeights(model, weights);
-  }
+  const values = await scoreBatches(model, arch, batches, "sentenceLosses", (logits, t) => sequenceNll(logits, t.tgtOut, t.tgtMask));
+  return { nll: values.flatMap(([nll]) => Array.from(nll)), tokens: values.flatMap(([, tokens]) => Array.from(tokens)) };
 }
 
-/** A paired loss difference with its bootstrap interval over sentences. */
-export interface PairedLossDifference {
-  /** Token-mean loss of `a` minus that of `b` (nats). */
-  readonly estimate: number;
-  readonly ci: readonly [number, number];
-  /** Sentences resampled. */
-  readonly n: number;
-  readonly level: number;
-}
+/** Token-mean loss of `a` minus that of `b` on the same sentences, with its bootstrap interval over sentences. */
+export type PairedLossDifference = BootstrapEstimate;
 
 /**
  * Token-mean loss of `a` minus that of `b` on the same sentences, with a percentile bootstrap
@@ -122,7 +99,7 @@ export function pairedLossDifference(a: SentenceLosses, b: SentenceLosses, optio
     }
     return tokens > 0 ? (la - lb) / tokens : NaN;
   };
-  const level = options.level ?? 0.95;
+  const { level } = resolveBootstrapOptions("pairedLossDifference", options);
   const ci = bootstrapCi(difference, n, options);
   return { estimate: difference(a.nll.map((_, i) => i)), ci, n, level };
 }

@@ -18,6 +18,14 @@ export interface BootstrapOptions {
   readonly rng: Rng;
 }
 
+/** A statistic with its percentile bootstrap interval, the number of items resampled and the interval's coverage. */
+export interface BootstrapEstimate {
+  readonly estimate: number;
+  readonly ci: readonly [number, number];
+  readonly n: number;
+  readonly level: number;
+}
+
 /** Defaults of `bootstrapCi`: 1000 replicates, a 95% interval. */
 export const BOOTSTRAP_DEFAULTS = Object.freeze({ samples: 1000, level: 0.95 });
 

@@ -3,7 +3,7 @@ export { pearson } from "./pearson";
 export { spearman } from "./spearman";
 export { kendallTauB } from "./kendall";
 export { bootstrapCi, BOOTSTRAP_DEFAULTS } from "./bootstrap";
-export type { BootstrapOptions } from "./bootstrap";
+export type { BootstrapEstimate, BootstrapOptions } from "./bootstrap";
 export { rankCorrelationWithCi, kendallDifference } from "./rank-correlation";
 export type { RankCorrelation, KendallDifference } from "./rank-correlation";
 export { kendallInterval, spearmanInterval, normalQuantile } from "./fisher-interval";

@@ -8,7 +8,7 @@
  * taus move together with the items drawn.
  */
 
-import { _percentileInterval, _resampleIndices, resolveBootstrapOptions, type BootstrapOptions } from "./bootstrap";
+import { _percentileInterval, _resampleIndices, resolveBootstrapOptions, type BootstrapEstimate, type BootstrapOptions } from "./bootstrap";
 import { _kendallTauB } from "./kendall";
 import { checkPaired } from "./paired";
 import { _spearman } from "./spearman";
@@ -51,15 +51,8 @@ export function rankCorrelationWithCi(x: readonly number[], y: readonly number[]
   };
 }
 
-/** A difference of two rank correlations with its paired bootstrap interval. */
-export interface KendallDifference {
-  /** tau-b(a, truth) - tau-b(b, truth). */
-  readonly estimate: number;
-  readonly ci: [number, number];
-  /** Items (subnets) resampled. */
-  readonly n: number;
-  readonly level: number;
-}
+/** tau-b(a, truth) - tau-b(b, truth), with its paired bootstrap interval over the items. */
+export type KendallDifference = BootstrapEstimate;
 
 /** Kendall tau-b of `a` with `truth` minus that of `b` with `truth`, with a percentile bootstrap interval that resamples the items once for both. */
 export function kendallDifference(a: readonly number[], b: readonly number[], truth: readonly number[], options: BootstrapOptions): KendallDifference {

@@ -19,3 +19,14 @@ export function labelSmoothedLoss(logits: tf.Tensor3D, targets: tf.Tensor2D, mas
 export function tokenNll(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
   return labelSmoothedLoss(logits, targets, mask, 0);
 }
+
+/** Summed NLL (no smoothing) and real target tokens of each sequence of logits (B, T, V): two (B) tensors. */
+export function sequenceNll(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D): [tf.Tensor1D, tf.Tensor1D] {
+  return tf.tidy(() => {
+    const [batch, length, vocab] = logits.shape;
+    const rows = batch * length;
+    const perToken = softmaxCrossEntropyRows(tf.reshape(logits, [rows, vocab]), tf.cast(tf.reshape(targets, [rows]), "int32"), 0);
+    const m = tf.cast(mask, "float32");
+    return [tf.sum(tf.mul(tf.reshape(perToken, [batch, length]), m), 1) as tf.Tensor1D, tf.sum(m, 1) as tf.Tensor1D];
+  });
+}
